@@ -1,0 +1,3 @@
+using IsmSpec.Cli;
+
+return CliApp.Run(args, Console.Out, Console.Error);
