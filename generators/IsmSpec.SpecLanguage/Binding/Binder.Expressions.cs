@@ -12,6 +12,11 @@ namespace IsmSpec.SpecLanguage.Binding
         {
             if (_constantValues.TryGetValue(name, out var known)) return known;
             if (!_declarations.TryGetValue(name, out var entry) || !(entry.Syntax is ValueDeclarationSyntax v)) return null;
+            if (_binding.Count >= MaxBindingDepth)
+            {
+                _diagnostics.Report(DiagnosticIds.UnknownConstant, v.NameSpan, $"constant '{name}' is defined through a chain of more than {MaxBindingDepth} declarations");
+                return null;
+            }
             _constantValues[name] = null; // cycle guard: a self-reference evaluates to "unknown"
             if (!_binding.Add("const:" + name))
             {
@@ -24,8 +29,25 @@ namespace IsmSpec.SpecLanguage.Binding
             return value;
         }
 
+        /// <summary>Nested evaluations at once: an expression's tree depth, summed along a chain of constants.</summary>
+        private const int MaxEvaluationDepth = 512;
+        private int _evaluationDepth;
+
         /// <summary>Evaluates an expression; reports and returns null when it cannot.</summary>
         private ulong? Evaluate(ExpressionSyntax expression)
+        {
+            if (_evaluationDepth >= MaxEvaluationDepth)
+            {
+                _diagnostics.Report(DiagnosticIds.UnknownConstant, expression.Span,
+                    $"the expression nests more than {MaxEvaluationDepth} levels deep through its constants");
+                return null;
+            }
+            _evaluationDepth++;
+            try { return EvaluateCore(expression); }
+            finally { _evaluationDepth--; }
+        }
+
+        private ulong? EvaluateCore(ExpressionSyntax expression)
         {
             switch (expression)
             {

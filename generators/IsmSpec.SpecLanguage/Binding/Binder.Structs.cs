@@ -11,6 +11,8 @@ namespace IsmSpec.SpecLanguage.Binding
     internal sealed partial class Binder
     {
         private const ulong MaxArrayLength = 1 << 20;
+        /// <summary>Largest struct or view (1 GiB): keeps every offset and size, rounded up to an alignment, inside an int.</summary>
+        private const int MaxStructSize = 1 << 30;
 
         private StructType BindStruct(StructSyntax syntax) =>
             BindFields(new StructType(syntax.Name, syntax.NameSpan, syntax.Doc), syntax.Fields, syntax.Attributes);
@@ -47,7 +49,7 @@ namespace IsmSpec.SpecLanguage.Binding
 
                 if (f.Offset != null)
                 {
-                    var declared = EvaluateInRange(f.Offset, 0, int.MaxValue, "offset");
+                    var declared = EvaluateInRange(f.Offset, 0, MaxStructSize, "offset");
                     if (declared != null && declared.Value != offset)
                     {
                         string why = declared.Value > offset
@@ -69,6 +71,14 @@ namespace IsmSpec.SpecLanguage.Binding
                             _diagnostics.Report(DiagnosticIds.Misaligned, f.Align.Span,
                                 $"'{f.Name}' is at offset {offset}, which is not a multiple of {align}");
                     }
+                }
+                long fieldSize = countField != null ? 0 : (long)type.Size * (arrayLength > 0 ? arrayLength : 1);
+                if (offset + fieldSize > MaxStructSize)
+                {
+                    // Without this check nested arrays (s0 holds s1[1024] holds s2[1024] ...) overflow int sizes silently.
+                    _diagnostics.Report(DiagnosticIds.ValueOutOfRange, f.Count?.Span ?? f.Type.Span,
+                        $"'{f.Name}' would end at byte {offset + fieldSize}, beyond the {MaxStructSize}-byte limit of a struct");
+                    continue;
                 }
                 int? declaredOffset = f.Offset == null ? (int?)null : offset;
                 var field = new FieldSymbol(f.Name, f.NameSpan, f.Doc, type, offset, arrayLength, countField,
@@ -137,9 +147,13 @@ namespace IsmSpec.SpecLanguage.Binding
                 countField = counter;
                 return true;
             }
-            var length = EvaluateInRange(f.Count!, 1, MaxArrayLength, $"array length of '{f.Name}'");
-            if (length == null)
+            var length = Evaluate(f.Count!);
+            if (length == null) return false;
+            if (length.Value < 1 || length.Value > MaxArrayLength)
             {
+                // README: ISM0008 covers a count that is not a positive constant (0 or absurdly large).
+                _diagnostics.Report(DiagnosticIds.BadCount, f.Count!.Span,
+                    $"array length of '{f.Name}' {length.Value} is outside 1..{MaxArrayLength}");
                 return false;
             }
             arrayLength = (int)length.Value;

@@ -20,6 +20,11 @@ namespace IsmSpec.SpecLanguage.Binding
                 if (report) _diagnostics.Report(DiagnosticIds.UnknownType, span, $"unknown type '{name}'");
                 return null;
             }
+            if (_binding.Count >= MaxBindingDepth)
+            {
+                _diagnostics.Report(DiagnosticIds.UnknownType, span, $"type '{name}' is nested more than {MaxBindingDepth} levels deep");
+                return null;
+            }
             if (!_binding.Add(name))
             {
                 _diagnostics.Report(DiagnosticIds.UnknownType, span, $"type '{name}' contains itself");
@@ -80,6 +85,7 @@ namespace IsmSpec.SpecLanguage.Binding
         {
             var underlying = ResolveIntegerType(syntax.Underlying, "a bitfield's type");
             if (underlying == null) return null;
+            var file = _declarations[syntax.Name].File;
             var members = new List<BitMember>();
             var names = new HashSet<string>();
             ulong used = 0;
@@ -91,17 +97,19 @@ namespace IsmSpec.SpecLanguage.Binding
                     _diagnostics.Report(DiagnosticIds.DuplicateName, m.NameSpan, $"'{m.Name}' is already a member of '{syntax.Name}'");
                     continue;
                 }
+                // Range problems point at the bit range ('0..8'), not at the whole member line.
+                var range = m.Low.Span.Through((m.High ?? m.Low).Span, file);
                 var low = Evaluate(m.Low);
                 var high = m.High == null ? low : Evaluate(m.High);
                 if (low == null || high == null) continue;
                 if (low.Value > high.Value)
                 {
-                    _diagnostics.Report(DiagnosticIds.BitfieldOverflow, m.Span, $"bit range {low}..{high} of '{m.Name}' is reversed");
+                    _diagnostics.Report(DiagnosticIds.BitfieldOverflow, range, $"bit range {low}..{high} of '{m.Name}' is reversed");
                     continue;
                 }
                 if (high.Value >= (ulong)underlying.Bits)
                 {
-                    _diagnostics.Report(DiagnosticIds.BitfieldOverflow, m.Span,
+                    _diagnostics.Report(DiagnosticIds.BitfieldOverflow, range,
                         $"'{m.Name}' uses bit {high.Value} but {underlying.Name} has bits 0..{underlying.Bits - 1}");
                     continue;
                 }
@@ -115,7 +123,7 @@ namespace IsmSpec.SpecLanguage.Binding
                 var member = new BitMember(m.Name, m.NameSpan, m.Doc, (int)low.Value, (int)high.Value, m.IsReserved, asEnum);
                 if ((used & member.Mask) != 0)
                 {
-                    _diagnostics.Report(DiagnosticIds.BitfieldOverflow, m.Span, $"'{m.Name}' overlaps an earlier member of '{syntax.Name}'");
+                    _diagnostics.Report(DiagnosticIds.BitfieldOverflow, range, $"'{m.Name}' overlaps an earlier member of '{syntax.Name}'");
                     continue;
                 }
                 if (asEnum != null)

@@ -19,6 +19,11 @@ namespace IsmSpec.SpecLanguage.Binding
         private readonly Dictionary<string, (DeclarationSyntax Syntax, SourceFile File)> _declarations = new Dictionary<string, (DeclarationSyntax, SourceFile)>(StringComparer.Ordinal);
         private readonly Dictionary<string, TypeSymbol> _boundTypes = new Dictionary<string, TypeSymbol>(StringComparer.Ordinal);
         private readonly HashSet<string> _binding = new HashSet<string>(StringComparer.Ordinal);
+        /// <summary>
+        /// Types and constants being bound at once (each one's binding is a recursive call). Bounding it keeps
+        /// a long chain of declarations (s0 holds s1 holds s2 ...) from overflowing the stack.
+        /// </summary>
+        private const int MaxBindingDepth = 128;
         private readonly Dictionary<string, ulong?> _constantValues = new Dictionary<string, ulong?>(StringComparer.Ordinal);
 
         private Binder(SpecModel spec, DiagnosticBag diagnostics)
@@ -59,7 +64,7 @@ namespace IsmSpec.SpecLanguage.Binding
                 if (ns == null) continue;
                 if (chosen == null) chosen = ns;
                 else if (chosen != ns)
-                    diagnostics.Report(DiagnosticIds.NamespaceConflict, f.Header.NameSpan,
+                    diagnostics.Report(DiagnosticIds.NamespaceConflict, f.Header.NamespaceSpan,
                         $"spec '{f.Header.Name}' version {f.Header.Version} is declared with namespace '{ns}' here and '{chosen}' elsewhere");
             }
             if (chosen != null) return chosen;

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using IsmSpec.SpecLanguage.Diagnostics;
 using IsmSpec.SpecLanguage.Model;
@@ -13,7 +12,7 @@ namespace IsmSpec.SpecLanguage.Binding
     /// The entry point: parses and binds a set of .ism files into spec models. Files sharing a
     /// <c>spec NAME version N</c> header form one spec. Never throws on bad input.
     /// </summary>
-    public sealed class SpecCompilation
+    public sealed partial class SpecCompilation
     {
         private SpecCompilation(IReadOnlyList<SpecModel> specs, IReadOnlyList<SpecDiagnostic> diagnostics)
         {
@@ -38,29 +37,6 @@ namespace IsmSpec.SpecLanguage.Binding
 
         public static SpecCompilation FromText(params (string Path, string Text)[] files) =>
             Create(files.Select(f => new SourceFile(f.Path, f.Text)));
-
-        /// <summary>Loads every *.ism file under each path (a file or a folder, searched recursively).</summary>
-        public static SpecCompilation Load(params string[] paths)
-        {
-            var files = new List<SourceFile>();
-            foreach (var path in paths)
-            {
-                if (Directory.Exists(path))
-                {
-                    foreach (var f in Directory.GetFiles(path, "*.ism", SearchOption.AllDirectories).OrderBy(p => p, StringComparer.Ordinal))
-                        files.Add(new SourceFile(f, File.ReadAllText(f)));
-                }
-                else if (File.Exists(path))
-                {
-                    files.Add(new SourceFile(path, File.ReadAllText(path)));
-                }
-                else
-                {
-                    throw new FileNotFoundException($"no spec file or folder at '{path}'", path);
-                }
-            }
-            return Create(files);
-        }
 
         public SpecModel? FindSpec(string name, ulong? version = null) =>
             Specs.Where(s => s.Name == name && (version == null || s.Version == version))

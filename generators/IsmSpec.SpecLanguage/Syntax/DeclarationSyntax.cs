@@ -14,14 +14,16 @@ namespace IsmSpec.SpecLanguage.Syntax
 
     public sealed class SpecHeaderSyntax
     {
-        public SpecHeaderSyntax(string name, SourceSpan nameSpan, ulong version, string? ns)
+        public SpecHeaderSyntax(string name, SourceSpan nameSpan, ulong version, string? ns, SourceSpan namespaceSpan = default)
         {
-            Name = name; NameSpan = nameSpan; Version = version; Namespace = ns;
+            Name = name; NameSpan = nameSpan; Version = version; Namespace = ns; NamespaceSpan = namespaceSpan;
         }
         public string Name { get; }
         public SourceSpan NameSpan { get; }
         public ulong Version { get; }
         public string? Namespace { get; }
+        /// <summary>The dotted namespace after <c>namespace</c> (empty when there is none).</summary>
+        public SourceSpan NamespaceSpan { get; }
     }
 
     /// <summary><c>const</c>, <c>device_id</c> and <c>feature</c> declarations: a name and a value.</summary>

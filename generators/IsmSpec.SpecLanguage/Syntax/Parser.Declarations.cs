@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using IsmSpec.SpecLanguage.Diagnostics;
 using IsmSpec.SpecLanguage.Text;
 
 namespace IsmSpec.SpecLanguage.Syntax
@@ -26,7 +27,8 @@ namespace IsmSpec.SpecLanguage.Syntax
                 case "opaque": return ParseOpaque();
                 case "requirement": return ParseRequirement();
                 case "spec":
-                    throw Error("the spec header must come first and only once");
+                    _diagnostics.Report(DiagnosticIds.MissingHeader, t.Span, "the spec header must come first and only once");
+                    throw new SyntaxError();
                 default:
                     throw Error($"expected a declaration (const, enum, flags, bitfield, struct, union, commandset, ops, opaque, feature, device_id, requirement) but found {t}");
             }
@@ -99,9 +101,9 @@ namespace IsmSpec.SpecLanguage.Syntax
             if (Current.IsName("reserved") && PeekToken(1).Kind == TokenKind.Name) { Advance(); reserved = true; }
             var name = ExpectName("a bit member name");
             Expect(TokenKind.Colon, "':' and a bit position");
-            var low = ParseUnary();
+            var low = ParseOperand();
             ExpressionSyntax? high = null;
-            if (Accept(TokenKind.DotDot)) high = ParseUnary();
+            if (Accept(TokenKind.DotDot)) high = ParseOperand();
             TypeReferenceSyntax? asType = null;
             if (AcceptName("as")) asType = ParseTypeReference("an enum name");
             var docString = ParseOptionalDocString();
@@ -114,8 +116,8 @@ namespace IsmSpec.SpecLanguage.Syntax
             var attributes = new StructAttributesSyntax();
             while (true)
             {
-                if (AcceptName("align")) attributes.Align = ParseUnary();
-                else if (AcceptName("size")) attributes.Size = ParseUnary();
+                if (AcceptName("align")) attributes.Align = ParseOperand();
+                else if (AcceptName("size")) attributes.Size = ParseOperand();
                 else if (AcceptName("hostorder")) attributes.HostOrder = true;
                 else return attributes;
             }
@@ -149,8 +151,8 @@ namespace IsmSpec.SpecLanguage.Syntax
                 count = ParseExpression();
                 Expect(TokenKind.CloseBracket, "']'");
             }
-            if (Accept(TokenKind.At)) offset = ParseUnary();
-            if (AcceptName("align")) align = ParseUnary();
+            if (Accept(TokenKind.At)) offset = ParseOperand();
+            if (AcceptName("align")) align = ParseOperand();
             var docString = ParseOptionalDocString();
             var end = Expect(TokenKind.Semicolon, "';'");
             return new FieldSyntax(name.Text, name.Span, type, reserved, hostOnly, count, offset, align,

@@ -85,9 +85,12 @@ namespace IsmSpec.SpecLanguage.Syntax
             throw Error($"expected {what} but found {Current}");
         }
 
+        /// <summary>The ID syntax errors are reported under: ISM0011 inside the spec header, ISM0001 elsewhere.</summary>
+        private string _errorId = DiagnosticIds.Syntax;
+
         private SyntaxError Error(string message)
         {
-            _diagnostics.Report(DiagnosticIds.Syntax, Current.Span, message);
+            _diagnostics.Report(_errorId, Current.Span, message);
             return new SyntaxError();
         }
 
@@ -149,25 +152,60 @@ namespace IsmSpec.SpecLanguage.Syntax
                 return null;
             }
             Advance();
-            var name = ExpectName("a spec name");
-            ExpectKeyword("version");
-            var version = Expect(TokenKind.Number, "a version number");
-            string? ns = null;
-            if (AcceptName("namespace")) ns = ParseDottedName();
-            Expect(TokenKind.Semicolon, "';'");
-            return new SpecHeaderSyntax(name.Text, name.Span, version.Number, ns);
+            _errorId = DiagnosticIds.MissingHeader; // a malformed header is ISM0011, like a missing one
+            try
+            {
+                var name = ExpectName("a spec name");
+                ExpectKeyword("version");
+                var version = Expect(TokenKind.Number, "a version number");
+                string? ns = null;
+                SourceSpan nsSpan = default;
+                if (AcceptName("namespace")) (ns, nsSpan) = ParseDottedName();
+                Expect(TokenKind.Semicolon, "';'");
+                return new SpecHeaderSyntax(name.Text, name.Span, version.Number, ns, nsSpan);
+            }
+            finally
+            {
+                _errorId = DiagnosticIds.Syntax;
+            }
         }
 
-        private string ParseDottedName()
+        private (string Name, SourceSpan Span) ParseDottedName()
         {
-            var parts = new List<string> { ExpectName("a namespace").Text };
-            while (Accept(TokenKind.Dot)) parts.Add(ExpectName("a namespace part").Text);
-            return string.Join(".", parts);
+            var first = ExpectName("a namespace");
+            var last = first;
+            var parts = new List<string> { first.Text };
+            while (Accept(TokenKind.Dot))
+            {
+                last = ExpectName("a namespace part");
+                parts.Add(last.Text);
+            }
+            return (string.Join(".", parts), first.Span.Through(last.Span, _file));
         }
 
         // ---- expressions -------------------------------------------------------------------
 
-        private ExpressionSyntax ParseExpression() => ParseBinary(0);
+        /// <summary>
+        /// Operands and operators one expression may hold. Real specs use a handful; the limit keeps the
+        /// recursive parser and evaluator from overflowing the stack (which no caller could catch) on
+        /// input such as 100,000 nested parentheses.
+        /// </summary>
+        private const int MaxExpressionNodes = 256;
+        private int _expressionNodes;
+
+        /// <summary>A full expression (binary operators allowed).</summary>
+        private ExpressionSyntax ParseExpression()
+        {
+            _expressionNodes = 0;
+            return ParseBinary(0);
+        }
+
+        /// <summary>A number, a name, a unary operation or a parenthesized expression (offsets, bit positions, attributes).</summary>
+        private ExpressionSyntax ParseOperand()
+        {
+            _expressionNodes = 0;
+            return ParseUnary();
+        }
 
         private static int Precedence(TokenKind kind) => kind switch
         {
@@ -196,6 +234,8 @@ namespace IsmSpec.SpecLanguage.Syntax
 
         private ExpressionSyntax ParseUnary()
         {
+            if (++_expressionNodes > MaxExpressionNodes)
+                throw Error($"expression is too long (more than {MaxExpressionNodes} operands and unary operators)");
             if (Current.Kind == TokenKind.Tilde || Current.Kind == TokenKind.Minus)
             {
                 var op = Advance();
@@ -214,7 +254,7 @@ namespace IsmSpec.SpecLanguage.Syntax
             }
             if (Accept(TokenKind.OpenParen))
             {
-                var inner = ParseExpression();
+                var inner = ParseBinary(0);
                 Expect(TokenKind.CloseParen, "')'");
                 return inner;
             }
