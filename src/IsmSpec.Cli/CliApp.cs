@@ -1,5 +1,6 @@
 using System.CommandLine;
 using IsmSpec.Cli.Commands;
+using IsmSpec.Cli.Specs;
 
 namespace IsmSpec.Cli;
 
@@ -9,16 +10,28 @@ public static class CliApp
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var root = new RootCommand("ismspec — spec tooling for virtio-ism, DIBS and s390 ISM");
+        var specs = new SpecSource();
+        root.Options.Add(specs.Option);
         root.Subcommands.Add(CheckCommand.Create(stdout, stderr));
+        root.Subcommands.Add(SpecsCommand.Create(specs, stdout, stderr));
+        root.Subcommands.Add(LayoutCommand.Create(specs, stdout, stderr));
+        root.Subcommands.Add(DecodeCommand.Create(specs, stdout, stderr));
+        root.Subcommands.Add(RequirementsCommand.Create(specs, stdout, stderr));
+        root.Subcommands.Add(DiffCommand.Create(stdout, stderr));
+        root.Subcommands.Add(ImportTexCommand.Create(stdout, stderr));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            stderr.WriteLine($"ismspec: {parse.Errors[0].Message}");
+            // One line: an unrecognized token explains more than what is then missing, so it goes first.
+            var messages = parse.Errors.Select(e => e.Message).Distinct()
+                .OrderBy(m => m.StartsWith("Unrecognized", StringComparison.Ordinal) ? 0 : 1);
+            stderr.WriteLine($"ismspec: {string.Join(" ", messages)} (see ismspec --help)");
             return ExitCodes.UsageError;
         }
         try
         {
-            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+            // The default handler would turn a CliException into a stack trace and exit 1.
+            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
         catch (CliException e)
         {

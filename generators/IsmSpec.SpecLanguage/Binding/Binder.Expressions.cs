@@ -63,7 +63,11 @@ namespace IsmSpec.SpecLanguage.Binding
                         }
                         return EvaluateConstantDeclaration(name.Name);
                     }
-                    _diagnostics.Report(DiagnosticIds.UnknownConstant, name.Span, $"unknown constant '{name.Name}'");
+                    if (name.Name.IndexOf('-') >= 0)
+                        _diagnostics.Report(DiagnosticIds.HyphenatedName, name.Span,
+                            $"'{name.Name}' is read as one hyphenated name; write spaces around a minus sign ('a - 1')");
+                    else
+                        _diagnostics.Report(DiagnosticIds.UnknownConstant, name.Span, $"unknown constant '{name.Name}'");
                     return null;
                 case UnaryExpression u:
                 {

@@ -131,6 +131,12 @@ namespace IsmSpec.SpecLanguage.Binding
             if (f.Count is NameExpression name && !(_declarations.TryGetValue(name.Name, out var d) && d.Syntax is ValueDeclarationSyntax))
             {
                 var counter = earlier.FirstOrDefault(e => e.Name == name.Name);
+                if (counter == null && name.Name.IndexOf('-') >= 0)
+                {
+                    _diagnostics.Report(DiagnosticIds.HyphenatedName, name.Span,
+                        $"'{name.Name}' is read as one hyphenated name; write spaces around a minus sign ('a - 1')");
+                    return false;
+                }
                 if (counter == null)
                 {
                     _diagnostics.Report(DiagnosticIds.BadCount, name.Span,

@@ -126,8 +126,8 @@ namespace IsmSpec.SpecLanguage.Binding
             // Pass 2: bind in declaration order (types bind lazily on first use).
             foreach (var (decl, file) in ordered)
             {
-                if (_declarations.TryGetValue(decl.Name, out var entry) && !ReferenceEquals(entry.Syntax, decl) && !(decl is RequirementSyntax))
-                    continue; // a duplicate, already reported
+                if (!(decl is RequirementSyntax) && !(_declarations.TryGetValue(decl.Name, out var entry) && ReferenceEquals(entry.Syntax, decl)))
+                    continue; // a duplicate or a C# name clash, already reported in pass 1
                 switch (decl)
                 {
                     case ValueDeclarationSyntax v: BindValue(v); break;
