@@ -84,7 +84,7 @@ namespace IsmSpec.Generator.Emit
             w.Line("/// </summary>");
             w.Open($"public static int Dispatch<THandler>(ref THandler handler, ReadOnlySpan<byte> request, Span<byte> response, out DispatchStatus status) where THandler : {CommandSetNames.Handler(set)}");
             w.Line("if (response.Length < HeaderSize) { status = DispatchStatus.ReplyBufferTooSmall; return 0; }");
-            w.Line("if (request.Length < HeaderSize) { status = DispatchStatus.TooShort; return Fail(response, 0); }");
+            w.Line("if (request.Length < HeaderSize) { status = DispatchStatus.TooShort; return Fail(response, request.Length >= 4 ? System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(request) : 0); }");
             w.Line("uint cmd = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(request);");
             w.Line("int len = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(request.Slice(6));");
             w.Open("switch (cmd)");
@@ -95,7 +95,8 @@ namespace IsmSpec.Generator.Emit
                 w.Open($"case {n}Code:");
                 w.Line($"if (len != {n}RequestLength || request.Length < {n}RequestLength) {{ status = DispatchStatus.BadLength; return Fail(response, cmd); }}");
                 w.Line($"if (response.Length < {n}ResponseLength) {{ status = DispatchStatus.ReplyBufferTooSmall; return Fail(response, cmd); }}");
-                w.Line($"ref readonly var req = ref MemoryMarshal.AsRef<{c.Request!.CSharpName}>(request.Slice(0, {n}RequestLength));");
+                // A copy, not a reference: request and response may be the same block (ISM commands are unions).
+                w.Line($"var req = MemoryMarshal.Read<{c.Request!.CSharpName}>(request);");
                 w.Line($"response.Slice(0, {n}ResponseLength).Clear();");
                 w.Line($"ref var rsp = ref MemoryMarshal.AsRef<{rsp.CSharpName}>(response.Slice(0, {n}ResponseLength));");
                 w.Line($"var code = handler.{n}(in req, ref rsp);");

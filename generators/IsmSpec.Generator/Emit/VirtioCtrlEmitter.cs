@@ -79,11 +79,12 @@ namespace IsmSpec.Generator.Emit
             if (c.Reply != null)
             {
                 string tailOut = c.Reply.Tail != null ? ", out ReadOnlySpan<byte> tail" : "";
-                w.Line("/// <summary>Driver side: reads the ack and the reply; false when the reply is too short for what it declares.</summary>");
+                w.Line("/// <summary>Driver side: reads the ack and, when it is Ok, the reply; false when the reply is too short for what it declares.</summary>");
                 w.Open($"public static bool TryRead{n}Reply(ReadOnlySpan<byte> reply, out {CommandSetNames.Ack(set)} ack, out {c.Reply.CSharpName} value{tailOut})");
                 if (c.Reply.Tail != null) w.Line("tail = default;");
                 w.Line("value = default;");
                 w.Line("if (!TryReadAck(reply, out ack)) return false;");
+                w.Line("if (ack != Ok) return true; // an error reply is the ack alone");
                 w.Line(c.Reply.Tail != null
                     ? $"return {c.Reply.CSharpName}.TryReadMessage(reply.Slice(AckSize), out value, out tail);"
                     : $"return {c.Reply.CSharpName}.TryRead(reply.Slice(AckSize), out value);");

@@ -81,7 +81,7 @@ internal static class CommandDiff
         {
             var p = $"{path}.{o.Name}";
             if (o.Class != n.Class || o.Code != n.Code)
-                ctx.Report(DiffRules.CommandCodeChanged, p, $"{n.Name} is now {Code(n)} (was {Code(o)}): old peers send or expect the other code",
+                ctx.Report(DiffRules.CommandCodeChanged, p, $"{n.Name} moved from {Code(o)} to {Code(n)}: old peers send or expect the other code",
                     Code(o), Code(n), o, n);
             var label = o.Name == n.Name ? n.Name : $"{o.Name} (now {n.Name})";
             ComparePayload(ctx, DiffRules.CommandRequestChanged, "request", label, o.Request, n.Request, $"{p}.request");

@@ -59,9 +59,10 @@ internal sealed class IsmSkeletonWriter
         _texLines.Add(texLine);
     }
 
+    /// <summary>One line of printable text: control characters become spaces, runs of spaces collapse.</summary>
     private static string OneLine(string s) =>
-        string.Join(' ', s.Split((char[])['\n', '\r', '\t', ' ', TexNormativeBlock.ItemMark, TexNormativeBlock.BreakMark], StringSplitOptions.RemoveEmptyEntries))
-            .Replace("*/", "* /");
+        string.Join(' ', new string(s.Select(c => char.IsControl(c) || c is '\u2028' or '\u2029' ? ' ' : c).ToArray())
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries));
 
     private static string Escape(string s) => OneLine(s).Replace("\\", "\\\\").Replace("\"", "\\\"");
 }
