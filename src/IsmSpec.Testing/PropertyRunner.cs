@@ -1,14 +1,15 @@
 using FsCheck;
 
-namespace IsmSpec.Codecs.Tests.Support;
+namespace IsmSpec.Testing;
 
 /// <summary>
 /// Runs FsCheck properties with a fixed replay seed so CI is deterministic. Set ISMSPEC_FSCHECK_SEED to
 /// explore other seeds; a failure always names the seed and gamma that reproduce it.
 /// </summary>
-internal static class PropertyRunner
+public static class PropertyRunner
 {
     public const ulong DefaultSeed = 20261121UL;
+
     /// <summary>FsCheck's split-mix gamma; must be odd.</summary>
     public const ulong Gamma = 0x9E3779B97F4A7C15UL;
 
@@ -24,7 +25,11 @@ internal static class PropertyRunner
         }
         catch (Exception e)
         {
-            Assert.Fail($"{what}: property failed with replay seed {seed}, gamma {Gamma} (rerun with ISMSPEC_FSCHECK_SEED={seed}).\n{e.Message}");
+            throw new PropertyFailedException(
+                $"{what}: property failed with replay seed {seed}, gamma {Gamma} (rerun with ISMSPEC_FSCHECK_SEED={seed}).\n{e.Message}", e);
         }
     }
 }
+
+/// <summary>A property found a counterexample; the message holds the seed and the shrunk case.</summary>
+public sealed class PropertyFailedException(string message, Exception inner) : Exception(message, inner);

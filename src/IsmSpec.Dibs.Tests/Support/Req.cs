@@ -1,0 +1,7 @@
+namespace IsmSpec.Dibs.Tests.Support;
+
+/// <summary>Trait name that tags a test with the requirement ID (from <c>DibsSpec.Ids</c>) it checks.</summary>
+internal static class Req
+{
+    public const string Trait = "Requirement";
+}
