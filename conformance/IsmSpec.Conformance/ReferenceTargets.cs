@@ -1,0 +1,16 @@
+namespace IsmSpec.Conformance;
+
+/// <summary>
+/// The built-in devices `ismspec conform` runs when no --device is given: IsmSpec's reference
+/// implementations, each with its reference adapter. Families register their targets here.
+/// </summary>
+public static class ReferenceTargets
+{
+    public static IReadOnlyDictionary<string, Func<IConformanceTarget>> All { get; } = Build();
+
+    private static Dictionary<string, Func<IConformanceTarget>> Build()
+    {
+        var all = new Dictionary<string, Func<IConformanceTarget>>(StringComparer.Ordinal);
+        return all;
+    }
+}
