@@ -11,6 +11,7 @@ public static class ReferenceTargets
     private static Dictionary<string, Func<IConformanceTarget>> Build()
     {
         var all = new Dictionary<string, Func<IConformanceTarget>>(StringComparer.Ordinal);
+        foreach (var (name, factory) in Dibs.DibsTargets.BuiltIn) all.Add(name, factory);
         return all;
     }
 }

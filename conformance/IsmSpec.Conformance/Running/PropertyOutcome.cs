@@ -23,7 +23,7 @@ internal static class PropertyOutcome
         return result switch
         {
             TestResult.Passed => new Outcome(true, context.MaxTests, null, null),
-            TestResult.Failed f => new Outcome(false, f.Item1.NumberOfTests, FirstLine(text), string.Join(", ", f.Item3.Select(Show))),
+            TestResult.Failed f => new Outcome(false, f.Item1.NumberOfTests, Explain(text), string.Join(", ", f.Item3.Select(Show))),
             _ => new Outcome(false, context.MaxTests, "gave up: too many generated cases were discarded", null),
         };
     }
@@ -36,7 +36,16 @@ internal static class PropertyOutcome
         _ => o.ToString() ?? "",
     };
 
-    private static string FirstLine(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim() ?? text;
+    /// <summary>FsCheck's verdict line, the failing label(s) and the first line of an exception, on one line.</summary>
+    private static string Explain(string text)
+    {
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()).ToList();
+        var parts = new List<string> { lines.FirstOrDefault() ?? text };
+        parts.AddRange(lines.Where(l => l.StartsWith("Label of failing property", StringComparison.Ordinal)));
+        int exception = lines.FindIndex(l => l.StartsWith("with exception", StringComparison.Ordinal));
+        if (exception >= 0 && exception + 1 < lines.Count) parts.Add(lines[exception + 1]);
+        return string.Join(" | ", parts);
+    }
 
     private sealed class CapturingRunner : IRunner
     {

@@ -39,7 +39,15 @@ public static class ConformCommand
 
     private static int Run(IReadOnlyList<IConformanceTarget> targets, RunOptions options, string? jsonPath, string? junitPath, TextWriter stdout, TextWriter stderr)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout) });
+        bool terminal = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(stdout),
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+        if (!terminal) console.Profile.Width = 160;
         var runner = new ConformanceRunner(options);
         var reports = new List<ConformanceReport>();
         foreach (var target in targets)
