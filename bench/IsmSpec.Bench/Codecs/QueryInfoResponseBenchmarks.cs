@@ -1,0 +1,91 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using IsmSpec.Specs.S390Ism;
+
+namespace IsmSpec.Bench.Codecs;
+
+/// <summary>The 200-byte QUERY_INFO response, with its be16 vlan_id[64] array at 72 (research §4.5): decode everything.</summary>
+[MemoryDiagnoser, CategoriesColumn, GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+public class QueryInfoResponseBenchmarks
+{
+    private readonly byte[] _wire = new byte[IsmQiResponse.Size];
+    private BinaryReader _reader = null!;
+
+    [InlineArray(64)]
+    private struct Vlans { private ushort _e; }
+
+    [StructLayout(LayoutKind.Sequential, Pack = 1)]
+    private struct NativeQi
+    {
+        public uint Cmd; public ushort Ret; public ushort Len; public uint Version; public uint MaxLen; public ulong IsmState; public ulong MyGid;
+        public ulong Sba; public ulong Ieq; public uint IeqLen; public uint Res; public uint DmbsOwned; public uint DmbsUsed;
+        public uint VlanRequired; public uint VlanNrIds; public Vlans VlanId;
+    }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var v = new IsmQiResponse { Version = 1, MaxLen = 1 << 20, MyGid = 0x4953_0000_1234_5678, Sba = 0x1000, Ieq = 0x2000, IeqLen = 512, DmbsOwned = 7, DmbsUsed = 3, VlanNrIds = 64 };
+        v.Hdr.Cmd = 8; v.Hdr.Len = 200;
+        for (int i = 0; i < 64; i++) v.SetVlanId(i, (ushort)(100 + i));
+        v.TryWrite(_wire);
+        _reader = new BinaryReader(new MemoryStream(_wire));
+    }
+
+    [Benchmark(Baseline = true), BenchmarkCategory("read")]
+    public ulong Read_HandWritten()
+    {
+        ReadOnlySpan<byte> b = _wire;
+        ulong sum = BinaryPrimitives.ReadUInt32BigEndian(b) + BinaryPrimitives.ReadUInt16BigEndian(b[4..]) + BinaryPrimitives.ReadUInt16BigEndian(b[6..])
+                  + BinaryPrimitives.ReadUInt32BigEndian(b[8..]) + BinaryPrimitives.ReadUInt32BigEndian(b[12..]) + BinaryPrimitives.ReadUInt64BigEndian(b[16..])
+                  + BinaryPrimitives.ReadUInt64BigEndian(b[24..]) + BinaryPrimitives.ReadUInt64BigEndian(b[32..]) + BinaryPrimitives.ReadUInt64BigEndian(b[40..])
+                  + BinaryPrimitives.ReadUInt32BigEndian(b[48..]) + BinaryPrimitives.ReadUInt32BigEndian(b[56..]) + BinaryPrimitives.ReadUInt32BigEndian(b[60..])
+                  + BinaryPrimitives.ReadUInt32BigEndian(b[64..]) + BinaryPrimitives.ReadUInt32BigEndian(b[68..]);
+        for (int i = 0; i < 64; i++) sum += BinaryPrimitives.ReadUInt16BigEndian(b[(72 + 2 * i)..]);
+        return sum;
+    }
+
+    [Benchmark, BenchmarkCategory("read")]
+    public ulong Read_Generated()
+    {
+        ref readonly var v = ref IsmQiResponse.ReadOnlyView(_wire);
+        ulong sum = v.Hdr.Cmd + v.Hdr.Ret + v.Hdr.Len + v.Version + v.MaxLen + v.IsmState + v.MyGid + v.Sba + v.Ieq + v.IeqLen
+                  + v.DmbsOwned + v.DmbsUsed + v.VlanRequired + v.VlanNrIds;
+        for (int i = 0; i < 64; i++) sum += v.GetVlanId(i);
+        return sum;
+    }
+
+    [Benchmark, BenchmarkCategory("read")]
+    public unsafe ulong Read_MarshalPtrToStructure()
+    {
+        fixed (byte* p = _wire)
+        {
+            var n = Marshal.PtrToStructure<NativeQi>((IntPtr)p);
+            ulong sum = BinaryPrimitives.ReverseEndianness(n.Cmd) + BinaryPrimitives.ReverseEndianness(n.Ret) + BinaryPrimitives.ReverseEndianness(n.Len)
+                      + BinaryPrimitives.ReverseEndianness(n.Version) + BinaryPrimitives.ReverseEndianness(n.MaxLen) + BinaryPrimitives.ReverseEndianness(n.IsmState)
+                      + BinaryPrimitives.ReverseEndianness(n.MyGid) + BinaryPrimitives.ReverseEndianness(n.Sba) + BinaryPrimitives.ReverseEndianness(n.Ieq)
+                      + BinaryPrimitives.ReverseEndianness(n.IeqLen) + BinaryPrimitives.ReverseEndianness(n.DmbsOwned) + BinaryPrimitives.ReverseEndianness(n.DmbsUsed)
+                      + BinaryPrimitives.ReverseEndianness(n.VlanRequired) + BinaryPrimitives.ReverseEndianness(n.VlanNrIds);
+            for (int i = 0; i < 64; i++) sum += BinaryPrimitives.ReverseEndianness(n.VlanId[i]);
+            return sum;
+        }
+    }
+
+    [Benchmark, BenchmarkCategory("read")]
+    public ulong Read_BinaryReader()
+    {
+        var r = _reader;
+        r.BaseStream.Position = 0;
+        ulong sum = BinaryPrimitives.ReverseEndianness(r.ReadUInt32()) + BinaryPrimitives.ReverseEndianness(r.ReadUInt16()) + BinaryPrimitives.ReverseEndianness(r.ReadUInt16())
+                  + BinaryPrimitives.ReverseEndianness(r.ReadUInt32()) + BinaryPrimitives.ReverseEndianness(r.ReadUInt32());
+        for (int i = 0; i < 4; i++) sum += BinaryPrimitives.ReverseEndianness(r.ReadUInt64());
+        sum += BinaryPrimitives.ReverseEndianness(r.ReadUInt32());
+        r.ReadUInt32();
+        for (int i = 0; i < 4; i++) sum += BinaryPrimitives.ReverseEndianness(r.ReadUInt32());
+        for (int i = 0; i < 64; i++) sum += BinaryPrimitives.ReverseEndianness(r.ReadUInt16());
+        return sum;
+    }
+}
