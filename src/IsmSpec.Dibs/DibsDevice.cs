@@ -101,13 +101,20 @@ public sealed class DibsDevice
     /// handle_irq if it is subscribed; drop the signal silently otherwise (rules 20, 21;
     /// dibs_loopback.c dibs_lo_move_data, ism_drv.c ism_handle_irq). Returns whether a client was called.
     /// </summary>
-    public bool ForwardIrq(uint dmbIdx, ushort dmbemask)
+    public bool ForwardIrq(uint dmbIdx, ushort dmbemask) => ForwardIrq(dmbIdx, dmbIdx, dmbemask);
+
+    /// <summary>
+    /// As <see cref="ForwardIrq(uint, ushort)"/> for a driver whose owner table is not indexed by the DMB index:
+    /// the owner is looked up at <paramref name="tableSlot"/> and handle_irq is told <paramref name="dmbIdx"/>
+    /// (ism_drv.c keeps the owner at idx − 32 and reports idx, research §4.8 and rule 54).
+    /// </summary>
+    public bool ForwardIrq(uint tableSlot, uint dmbIdx, ushort dmbemask)
     {
         lock (Lock)
         {
-            if (dmbIdx >= (uint)_clientIds.Length)
+            if (tableSlot >= (uint)_clientIds.Length)
                 return false;
-            var owner = _clientIds[dmbIdx];
+            var owner = _clientIds[tableSlot];
             if (owner >= DibsSpec.MaxDibsClients || _subs[owner] is not { } client)
                 return false;
             client.Ops.HandleIrq(this, dmbIdx, dmbemask);
