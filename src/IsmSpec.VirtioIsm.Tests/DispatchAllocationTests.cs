@@ -1,11 +1,6 @@
 using IsmSpec.Specs.Virtio;
 using IsmSpec.Specs.VirtioIsm;
-using IsmSpec.Virtio;
-using IsmSpec.Virtio.Memory;
-using IsmSpec.Virtio.Virtqueue;
-using IsmSpec.VirtioIsm.Device;
 using IsmSpec.VirtioIsm.Host;
-using IsmSpec.VirtioIsm.Port;
 
 namespace IsmSpec.VirtioIsm.Tests;
 
@@ -15,50 +10,13 @@ namespace IsmSpec.VirtioIsm.Tests;
 /// </summary>
 public class DispatchAllocationTests
 {
-    private sealed class RawGuest
-    {
-        public readonly VirtioIsmDevice Device;
-        private readonly VirtqDriver _queue;
-        private readonly IGuestMemory _memory;
-        private readonly ulong _req, _rep;
-
-        public RawGuest(IsmHost host)
-        {
-            Device = host.CreateDevice();
-            var port = new LocalPort(Device);
-            ulong features = VirtioDriverHandshake.Negotiate(port, VirtioSpec.VirtioFVersion1 | VirtioSpec.VirtioFEventIdx | VirtioIsmSpec.VirtioIsmFEventIrq)!.Value;
-            _memory = port.GuestMemory;
-            var allocator = new GuestAllocator(_memory);
-            var layout = VirtqLayout.Allocate(allocator, 8);
-            _req = allocator.Allocate(64);
-            _rep = allocator.Allocate(64);
-            _queue = new VirtqDriver(_memory, layout, features, port.Doorbell);
-            port.SetQueue(0, layout);
-            VirtioDriverHandshake.Finish(port);
-        }
-
-        /// <summary>Sends one command; returns the device-side bytes allocated while serving it.</summary>
-        public long Send(ReadOnlySpan<byte> request, out byte ack, Span<byte> reply)
-        {
-            request.CopyTo(_memory.Get(_req, (uint)request.Length));
-            _queue.TryAdd([new VirtqBuffer(_req, (uint)request.Length)], [new VirtqBuffer(_rep, 64)], out _);
-            _queue.Kick();
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            Device.Poll();
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            Assert.True(_queue.TryGetUsed(out _, out uint length));
-            _memory.Get(_rep, length).CopyTo(reply);
-            ack = reply[0];
-            return allocated;
-        }
-    }
-
     [Fact]
     public void Steady_state_dispatch_allocates_nothing()
     {
         using var host = new IsmHost(IsmBed.Options());
-        var a = new RawGuest(host);
-        var b = new RawGuest(host);
+        const ulong features = VirtioSpec.VirtioFVersion1 | VirtioSpec.VirtioFEventIdx | VirtioIsmSpec.VirtioIsmFEventIrq;
+        var a = new RawGuest(host, features);
+        var b = new RawGuest(host, features);
         var requestBuffer = new byte[32];
         var replyBuffer = new byte[64];
 

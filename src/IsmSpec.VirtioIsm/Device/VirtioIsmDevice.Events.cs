@@ -7,25 +7,27 @@ public sealed partial class VirtioIsmDevice
     /// Draft "Device initialization" (statement 7) and "Events" (statement 3): a driver stores a non-zero byte at a
     /// region's notify address and rings the doorbell; the device takes (and clears) every such mark and routes an update
     /// to the region's other referrer. Marks on regions this device does not reference are cleared and ignored.
+    /// Version 1 has one notify address per region; version 2 one per chunk (NOTIFY + (offset >> log2(chunk_size)) *
+    /// notify_size), and a mark at any chunk of a region updates that region (VISM2-DEC-NOTIFY-CHUNKS).
     /// </summary>
     private void ScanNotifyArea()
     {
         var area = NotifyArea.Span;
         int notifySize = (int)_host.Options.NotifySize;
-        for (int slot = 0; slot * notifySize < area.Length; slot++)
+        for (int unit = 0; (unit + 1) * notifySize <= area.Length; unit++)
         {
             bool marked = false;
-            for (int i = slot * notifySize; i < (slot + 1) * notifySize; i++)
+            for (int i = unit * notifySize; i < (unit + 1) * notifySize; i++)
                 if (area[i] != 0 && Interlocked.Exchange(ref area[i], 0) != 0) marked = true;
-            if (marked) _host.RouteUpdate(Devid, slot);
+            if (marked) _host.RouteUpdate(Devid, unit / _notifyUnitsPerSlot);
         }
     }
 
     /// <summary>Another device's driver updated a region this device references (called by the host, any thread).</summary>
-    internal void EnqueueUpdate(int slot)
+    internal void EnqueueUpdate(int slot, ulong fromDevid)
     {
         if (_unplugged) return;
-        int vector = Router.Enqueue(slot);
+        int vector = Router.Enqueue(slot, fromDevid);
         if (vector >= 0) Vectors.Fire(vector);
         else Doorbell.Notify();                              // wake the service thread to fill an eventq buffer
     }

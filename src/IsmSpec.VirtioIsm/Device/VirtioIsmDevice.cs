@@ -5,11 +5,12 @@ using IsmSpec.Virtio;
 using IsmSpec.Virtio.Linux;
 using IsmSpec.Virtio.Virtqueue;
 using IsmSpec.VirtioIsm.Host;
+using V2 = IsmSpec.Specs.VirtioIsm.V2;
 
 namespace IsmSpec.VirtioIsm.Device;
 
 /// <summary>
-/// One virtio-ism device instance (one guest's device, draft first version) on an <see cref="IsmHost"/>. It owns what
+/// One virtio-ism device instance (one guest's device, wire version 1 or 2 per <see cref="Protocol"/>) on an <see cref="IsmHost"/>. It owns what
 /// the guest sees of it: status/features/config (<see cref="State"/>), guest RAM holding the virtqueues, its NOTIFY
 /// memory, a doorbell (driver → device kicks for every queue and for the notify area) and an interrupt (device → driver,
 /// used buffers). Region logic lives in the host; this class is the virtqueue plumbing around the generated
@@ -18,41 +19,55 @@ namespace IsmSpec.VirtioIsm.Device;
 /// </summary>
 public sealed partial class VirtioIsmDevice : IDisposable
 {
-    /// <summary>Largest controlq request the device reads (the largest v1 request is 26 bytes); longer ones ack ERR.</summary>
+    /// <summary>Largest controlq request the device reads (the largest request of either version is 26 bytes); longer ones ack ERR.</summary>
     public const int MaxRequestBytes = 64;
 
     private readonly object _gate = new();
     private readonly IsmHost _host;
     private readonly byte[] _request = new byte[MaxRequestBytes];
-    private readonly byte[] _reply = new byte[64];
+    private readonly byte[] _reply;
     private readonly VirtqLayout?[] _layouts = new VirtqLayout?[2];
+    private readonly int _notifyUnitsPerSlot;
     private ControlHandler _handler;
+    private ChunkAreaControlHandler _chunkHandler;
     private VirtqDevice? _controlq, _eventq;
     private Thread? _thread;
     private volatile bool _stopping, _unplugged;
 
-    internal VirtioIsmDevice(IsmHost host, ulong devid)
+    internal VirtioIsmDevice(IsmHost host, ulong devid, IsmProtocol protocol = IsmProtocol.Region)
     {
         _host = host;
         Devid = devid;
+        Protocol = protocol;
         var options = host.Options;
+        bool v2 = protocol == IsmProtocol.ChunkArea;
         _handler = new ControlHandler(this, host);
-        Router = new UpdateRouter(options.RegionCount, options.RegionSize);
+        _chunkHandler = new ChunkAreaControlHandler(this, host);
+        _reply = new byte[v2 ? ChunkAreaControlHandler.MaxReplyBytes(host.ChunksPerSlot) : 64];
+        _notifyUnitsPerSlot = v2 ? host.ChunksPerSlot : 1;
+        Router = new UpdateRouter(options.RegionCount, options.RegionSize, v2);
         Vectors = new VectorTable(options.VectorCount);
         GuestRam = SharedMemoryRegion.Create($"virtio-ism-guest-{devid}", options.GuestMemoryBytes);
         GuestMemory = new SharedGuestMemory(GuestRam);
-        NotifyArea = SharedMemoryRegion.Create($"virtio-ism-notify-{devid}", (long)((ulong)options.RegionCount * options.NotifySize));
+        NotifyArea = SharedMemoryRegion.Create($"virtio-ism-notify-{devid}", (long)((ulong)(options.RegionCount * _notifyUnitsPerSlot) * options.NotifySize));
         Doorbell = EventFd.Create();
         Interrupt = EventFd.Create();
-        State = new VirtioDeviceState(options.DeviceFeatures, VirtioIsmConfig.Size, Interrupt);
-        var config = new VirtioIsmConfig { Gid = host.Gid, Devid = devid, RegionSize = options.RegionSize, NotifySize = options.NotifySize };
+        // Version 2 defines no device feature bits (VISM2-DEC-PROTOCOL): only the transport bits (24 and up) are offered.
+        State = new VirtioDeviceState(v2 ? options.DeviceFeatures & ~0xFFFFFFUL : options.DeviceFeatures, VirtioIsmConfig.Size, Interrupt);
         Span<byte> bytes = stackalloc byte[VirtioIsmConfig.Size];
-        config.TryWrite(bytes);
+        if (v2) new V2.VirtioIsmConfig { Gid = host.Gid, Devid = devid, ChunkSize = host.ChunkSize, NotifySize = options.NotifySize }.TryWrite(bytes);
+        else new VirtioIsmConfig { Gid = host.Gid, Devid = devid, RegionSize = options.RegionSize, NotifySize = options.NotifySize }.TryWrite(bytes);
         State.UpdateConfig(0, bytes);
         State.Reset += OnReset;
     }
 
     public IsmHost Host => _host;
+
+    /// <summary>The wire generation this instance speaks (fixed at creation).</summary>
+    public IsmProtocol Protocol { get; }
+
+    /// <summary>The virtio device id the transport reports: 43 for version 1 (first draft), 44 for version 2.</summary>
+    public int DeviceId => Protocol == IsmProtocol.ChunkArea ? V2.VirtioIsmSpec.VirtioIdIsm : VirtioIsmSpec.VirtioIdIsm;
 
     /// <summary>Host-unique, non-zero, fixed for the life of the instance, kept across reset (VISM-DEC-DEVID-INSTANCE).</summary>
     public ulong Devid { get; }
@@ -64,7 +79,10 @@ public sealed partial class VirtioIsmDevice : IDisposable
     public SharedMemoryRegion GuestRam { get; }
     public SharedGuestMemory GuestMemory { get; }
 
-    /// <summary>NOTIFY shared memory (shmid 2): region at offset o owns bytes [o/region_size*notify_size, +notify_size).</summary>
+    /// <summary>
+    /// NOTIFY shared memory (shmid 2): version 1 gives the region at offset o bytes [o/region_size*notify_size,
+    /// +notify_size); version 2 gives every chunk its own notify_size bytes at (o >> log2(chunk_size)) * notify_size.
+    /// </summary>
     public SharedMemoryRegion NotifyArea { get; }
 
     /// <summary>Driver → device: any queue became non-empty or a notify address was written.</summary>
@@ -78,8 +96,8 @@ public sealed partial class VirtioIsmDevice : IDisposable
 
     internal UpdateRouter Router { get; }
 
-    /// <summary>Reason of the last controlq refusal (diagnostics; the wire only carries ERR).</summary>
-    public IsmStatus LastStatus => _handler.LastStatus;
+    /// <summary>Reason of the last controlq refusal (diagnostics; version 1 sends only ERR, version 2 maps it to an ack).</summary>
+    public IsmStatus LastStatus => Protocol == IsmProtocol.ChunkArea ? _chunkHandler.LastStatus : _handler.LastStatus;
 
     /// <summary>What the generated dispatcher said about the last request.</summary>
     public DispatchStatus LastDispatch { get; private set; }
@@ -148,8 +166,9 @@ public sealed partial class VirtioIsmDevice : IDisposable
     {
         ulong features = State.NegotiatedFeatures;
         if (_layouts[VirtioIsmSpec.VirtioIsmControlq] is not { } control) { State.SignalNeedsReset(); return false; }
-        Router.EventVq = (features & VirtioIsmSpec.VirtioIsmFEventVq) != 0;
-        Router.EventIrq = (features & VirtioIsmSpec.VirtioIsmFEventIrq) != 0;
+        bool v2 = Protocol == IsmProtocol.ChunkArea;       // version 2: no feature bits, eventq when set up (VISM2-DEC-EVENTQ)
+        Router.EventVq = v2 ? _layouts[1] is not null : (features & VirtioIsmSpec.VirtioIsmFEventVq) != 0;
+        Router.EventIrq = v2 || (features & VirtioIsmSpec.VirtioIsmFEventIrq) != 0;
         _controlq = new VirtqDevice(GuestMemory, control, features, Interrupt, State);
         if (Router.EventVq && _layouts[VirtioIsmSpec.VirtioIsmEventq] is { } events)
             _eventq = new VirtqDevice(GuestMemory, events, features, Interrupt, State);
@@ -165,12 +184,16 @@ public sealed partial class VirtioIsmDevice : IDisposable
         {
             LastDispatch = DispatchStatus.BadLength;                         // oversized: ERR without reading it
             replyLength = replyRoom == 0 ? 0 : 1;
-            if (replyLength == 1) _reply[0] = (byte)VirtioIsmCtrl.Error;
+            if (replyLength == 1) _reply[0] = Protocol == IsmProtocol.ChunkArea ? (byte)V2.VirtioIsmCtrl.Error : (byte)VirtioIsmCtrl.Error;
         }
         else
         {
             int n = queue.ReadFrom(in chain, _request.AsSpan(0, (int)chain.ReadableBytes));
-            replyLength = VirtioIsmCtrl.Dispatch(ref _handler, _request.AsSpan(0, n), _reply.AsSpan(0, replyRoom), out var status);
+            DispatchStatus status;
+            if (Protocol == IsmProtocol.ChunkArea)
+                replyLength = V2.VirtioIsmCtrl.Dispatch(ref _chunkHandler, _request.AsSpan(0, n), _reply.AsSpan(0, replyRoom), out status);
+            else
+                replyLength = VirtioIsmCtrl.Dispatch(ref _handler, _request.AsSpan(0, n), _reply.AsSpan(0, replyRoom), out status);
             LastDispatch = status;
         }
         int written = queue.WriteTo(in chain, _reply.AsSpan(0, replyLength));

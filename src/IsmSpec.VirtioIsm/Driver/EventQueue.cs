@@ -1,14 +1,17 @@
-using IsmSpec.Specs.VirtioIsm;
 using IsmSpec.Virtio.Memory;
 using IsmSpec.Virtio.Notify;
 using IsmSpec.Virtio.Virtqueue;
 
 namespace IsmSpec.VirtioIsm.Driver;
 
+/// <summary>Reads one event message; false when it cannot (counted in <see cref="EventQueue.Malformed"/>).</summary>
+internal delegate bool EventMessageParser(ReadOnlySpan<byte> message);
+
 /// <summary>
 /// Driver side of the eventq (VIRTIO_ISM_F_EVENT_VQ; draft statement 9, VISM-INIT-DRV-EVENTQ): every entry holds a
-/// device-writable buffer for one <c>virtio_ism_event { num; offset[num] }</c>; used buffers are parsed with the
-/// generated reader and put back at once. Runs on the driver's interrupt thread only.
+/// device-writable buffer for one event message (version 1: <c>virtio_ism_event { num; offset[num] }</c>, version 2:
+/// <c>virtio_ism_event_update</c>); used buffers go to the driver's parser and are put back at once. Runs on the
+/// driver's interrupt thread only.
 /// </summary>
 internal sealed class EventQueue
 {
@@ -19,11 +22,11 @@ internal sealed class EventQueue
     private readonly int[] _bufferOfHead;
     private readonly Stack<int> _freeBuffers = new();
 
-    public EventQueue(IGuestMemory memory, GuestAllocator allocator, VirtqLayout layout, ulong features, INotifier doorbell, int maxOffsets)
+    public EventQueue(IGuestMemory memory, GuestAllocator allocator, VirtqLayout layout, ulong features, INotifier doorbell, uint bufferBytes)
     {
         _memory = memory;
         _queue = new VirtqDriver(memory, layout, features, doorbell);
-        _bufferBytes = (uint)(VirtioIsmEvent.Size + maxOffsets * VirtioIsmEvent.OffsetElementSize);
+        _bufferBytes = bufferBytes;
         _buffers = allocator.Allocate((ulong)layout.QueueSize * _bufferBytes, 8);
         _bufferOfHead = new int[layout.QueueSize];
         for (int i = layout.QueueSize - 1; i >= 0; i--) _freeBuffers.Push(i);
@@ -38,8 +41,8 @@ internal sealed class EventQueue
         for (int i = 0; i < _queue.Layout.QueueSize; i++) Post();
     }
 
-    /// <summary>Reads every used buffer and reports each offset; re-posts the buffers and kicks when any came back.</summary>
-    public bool Drain(Action<ulong> onUpdate)
+    /// <summary>Passes every used buffer to <paramref name="parse"/>; re-posts the buffers and kicks when any came back.</summary>
+    public bool Drain(EventMessageParser parse)
     {
         bool any = false;
         do
@@ -50,9 +53,7 @@ internal sealed class EventQueue
                 int buffer = _bufferOfHead[head];
                 _freeBuffers.Push(buffer);
                 var message = _memory.Get(BufferAddress(buffer), Math.Min(length, _bufferBytes));
-                if (VirtioIsmEvent.TryReadMessage(message, out var header, out var tail))
-                    for (int i = 0; i < (int)header.OffsetCount; i++) onUpdate(VirtioIsmEvent.GetOffset(tail, i));
-                else if (length != 0) Malformed++;
+                if (length != 0 && !parse(message)) Malformed++;
                 Post();
             }
         } while (_queue.EnableInterrupts());

@@ -47,7 +47,8 @@ public sealed partial class VirtioIsmDriver : IAsyncDisposable
         if ((features & VirtioIsmSpec.VirtioIsmFEventVq) != 0)               // statement 9: set up the eventq
         {
             var eventLayout = VirtqLayout.Allocate(allocator, options.QueueSize);
-            _events = new EventQueue(port.GuestMemory, allocator, eventLayout, features, port.Doorbell, (int)(RegionsLength / RegionSize));
+            uint bytes = (uint)(VirtioIsmEvent.Size + (int)(RegionsLength / RegionSize) * VirtioIsmEvent.OffsetElementSize);
+            _events = new EventQueue(port.GuestMemory, allocator, eventLayout, features, port.Doorbell, bytes);
             port.SetQueue(VirtioIsmSpec.VirtioIsmEventq, eventLayout);
             _events.Prime();
         }
@@ -83,6 +84,9 @@ public sealed partial class VirtioIsmDriver : IAsyncDisposable
     public static VirtioIsmDriver Connect(IVirtioIsmPort port, VirtioIsmDriverOptions? options = null)
     {
         options ??= new VirtioIsmDriverOptions();
+        // VISM2-DEC-GEN-MISMATCH: a first-draft driver binds only to device id 43, before touching the status.
+        if (port.DeviceId != VirtioIsmSpec.VirtioIdIsm)
+            throw new InvalidOperationException($"device id {port.DeviceId} is not a first-draft virtio-ism device ({VirtioIsmSpec.VirtioIdIsm})");
         ulong wanted = VirtioSpec.VirtioFVersion1
             | (options.EventIdx ? VirtioSpec.VirtioFEventIdx : 0)
             | (options.EventQueue ? VirtioIsmSpec.VirtioIsmFEventVq : 0)
@@ -124,8 +128,16 @@ public sealed partial class VirtioIsmDriver : IAsyncDisposable
             Port.Interrupt.Wait(100);
             if (_stopping) break;
             Control.DrainUsed();
-            _events?.Drain(offset => Publish(offset, IsmUpdateSource.EventQueue));
+            _events?.Drain(OnEventMessage);
         }
+    }
+
+    // virtio_ism_event { num; offset[num] }, read with the generated reader.
+    private bool OnEventMessage(ReadOnlySpan<byte> message)
+    {
+        if (!VirtioIsmEvent.TryReadMessage(message, out var header, out var tail)) return false;
+        for (int i = 0; i < (int)header.OffsetCount; i++) Publish(VirtioIsmEvent.GetOffset(tail, i), IsmUpdateSource.EventQueue);
+        return true;
     }
 
     private void OnVector(int vector)

@@ -10,7 +10,7 @@ namespace IsmSpec.VirtioIsm.Host;
 /// a token one guest obtained can be attached by another guest's device. Thread-safe: region operations hold one lock;
 /// update events are routed to the target device after the lock is released.
 /// </summary>
-public sealed class IsmHost : IDisposable
+public sealed partial class IsmHost : IDisposable
 {
     private readonly object _lock = new();
     private readonly RegionTable _table;
@@ -39,13 +39,17 @@ public sealed class IsmHost : IDisposable
     /// A new device instance for one guest, with a host-unique non-zero devid that is never reused on this host
     /// (draft statements 2, 4, 5; VISM-DEC-DEVID-INSTANCE). The device is not running: call Start or Poll.
     /// </summary>
-    public VirtioIsmDevice CreateDevice()
+    /// <param name="protocol">The wire generation the device speaks (VISM2-DEC-PROTOCOL); version 1 by default.</param>
+    public VirtioIsmDevice CreateDevice(IsmProtocol protocol = IsmProtocol.Region)
     {
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!Enum.IsDefined(protocol)) throw new ArgumentOutOfRangeException(nameof(protocol));
+            if (protocol == IsmProtocol.ChunkArea && !Options.ChunkSizeValid)
+                throw new InvalidOperationException("no chunk_size of at most 64 chunks per region divides RegionSize; set IsmHostOptions.ChunkSize");
             ulong devid = ++_lastDevid;
-            var device = new VirtioIsmDevice(this, devid);
+            var device = new VirtioIsmDevice(this, devid, protocol);
             _table.AddDevice(devid);
             _devices.Add(devid, device);
             return device;
@@ -126,13 +130,14 @@ public sealed class IsmHost : IDisposable
     /// <summary>A driver of <paramref name="fromDevid"/> notified the region in <paramref name="slot"/>: tell the other referrer.</summary>
     internal void RouteUpdate(ulong fromDevid, int slot)
     {
+        if ((uint)slot >= (uint)_table.Count) return;
         VirtioIsmDevice? target;
         lock (_lock)
         {
             ulong other = _table.UpdateTarget(fromDevid, slot);
             target = other == 0 ? null : _devices.GetValueOrDefault(other);
         }
-        target?.EnqueueUpdate(slot);
+        target?.EnqueueUpdate(slot, fromDevid);
     }
 
     public void Dispose()

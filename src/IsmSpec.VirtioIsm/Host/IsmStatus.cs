@@ -1,8 +1,9 @@
 namespace IsmSpec.VirtioIsm.Host;
 
 /// <summary>
-/// Why the region manager refused an operation. On the wire every refusal is ack ERR (decision VISM-DEC-ACK-VALUES:
-/// the first draft has one error value); the reason is kept for diagnostics and tests (<c>VirtioIsmDevice.LastStatus</c>).
+/// Why the region manager refused an operation. On the version-1 wire every refusal is ack ERR (decision
+/// VISM-DEC-ACK-VALUES: the first draft has one error value); version 2 maps the reasons to its errno-like acks
+/// (VISM2-DEC-ACK-MAP, <c>Device.ChunkAreaAcks</c>). The reason is kept for diagnostics (<c>VirtioIsmDevice.LastStatus</c>).
 /// </summary>
 public enum IsmStatus
 {
@@ -29,4 +30,10 @@ public enum IsmStatus
     FeatureNotNegotiated,
     /// <summary>The region's per-device permission table is full.</summary>
     TableFull,
+    /// <summary>Version 2 ATTACH: rw_perm asks for READ but the device's rights lack it (ack PERM_EREAD).</summary>
+    NoReadRight,
+    /// <summary>Version 2 ATTACH: rw_perm asks for WRITE but the device's rights lack it (ack PERM_EWRITE).</summary>
+    NoWriteRight,
+    /// <summary>Version 2 ALLOC/ATTACH: the driver's reply buffer cannot hold the area list; nothing was changed.</summary>
+    ReplyTooSmall,
 }

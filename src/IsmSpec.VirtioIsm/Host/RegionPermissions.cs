@@ -62,6 +62,26 @@ internal sealed class RegionPermissions
         return IsmStatus.Ok;
     }
 
+    /// <summary>
+    /// Version 2 GRANT (sender already checked for MANAGE): <paramref name="peerDevid"/> 0 sets the default rights
+    /// (GRANT_SET_DEFAULT), another devid that device's entry (GRANT_SET_FOR_DEVICE). CLEAN_DEFAULT (IsmSpec's reading,
+    /// VISM2-DEC-CLEAN-DEFAULT) first clears the default rights to none, so with a per-device GRANT every device without
+    /// its own entry loses READ, WRITE and ATTACH. All or nothing: a full table changes nothing.
+    /// </summary>
+    public IsmStatus Assign(ulong peerDevid, VirtioIsmPerm rights, bool cleanDefault)
+    {
+        rights &= Rights;
+        if (peerDevid == 0)
+        {
+            Default = rights;                              // cleared first, then set: the result is the new rights
+            DenyOther = false;
+            return IsmStatus.Ok;
+        }
+        if (!Set(peerDevid, rights)) return IsmStatus.TableFull;
+        if (cleanDefault) Default = 0;
+        return IsmStatus.Ok;
+    }
+
     private bool Set(ulong devid, VirtioIsmPerm rights)
     {
         for (int i = 0; i < _count; i++)

@@ -15,6 +15,7 @@ internal sealed class RegionTable
     {
         public bool InUse;
         public ulong Token;
+        public ulong Size;                 // requested size (version 2 lists one area per chunk of it)
         public ulong Owner, Peer;          // draft statement 21: at most two guests, fixed by the first attach
         public bool OwnerRef, PeerRef;
         public required RegionPermissions Perms;
@@ -59,6 +60,7 @@ internal sealed class RegionTable
         var r = _regions[slot];
         r.InUse = true;
         r.Token = token;
+        r.Size = size;
         r.Owner = devid;
         r.OwnerRef = true;
         r.Peer = 0;
@@ -70,15 +72,22 @@ internal sealed class RegionTable
         return IsmStatus.Ok;
     }
 
-    /// <summary>ATTACH (statements 19-21): by token, exclusive to the allocator and the first attaching guest.</summary>
-    public IsmStatus Attach(ulong devid, ulong token, out int slot)
+    /// <summary>
+    /// ATTACH (statements 19-21): by token, exclusive to the allocator and the first attaching guest. Version 2 passes
+    /// the READ/WRITE bits of rw_perm in <paramref name="need"/>; they must be among the requester's rights
+    /// (VISM2-DEC-ATTACH-RW-PERM).
+    /// </summary>
+    public IsmStatus Attach(ulong devid, ulong token, out int slot, VirtioIsmPerm need = 0)
     {
         if (token == 0 || !_byToken.TryGetValue(token, out slot)) { slot = -1; return IsmStatus.UnknownToken; } // (20)
         var r = _regions[slot];
         bool isOwner = devid == r.Owner, isPeer = r.Peer != 0 && devid == r.Peer;
         if ((isOwner && r.OwnerRef) || (isPeer && r.PeerRef)) return IsmStatus.AlreadyAttached;
         if (!isOwner && !isPeer && r.Peer != 0) return IsmStatus.Exclusive;      // (21)
-        if ((r.Perms.Effective(devid) & VirtioIsmPerm.Attach) == 0) return IsmStatus.NotPermitted;
+        var rights = r.Perms.Effective(devid);
+        if ((rights & VirtioIsmPerm.Attach) == 0) return IsmStatus.NotPermitted;
+        if ((need & VirtioIsmPerm.Read) != 0 && (rights & VirtioIsmPerm.Read) == 0) return IsmStatus.NoReadRight;
+        if ((need & VirtioIsmPerm.Write) != 0 && (rights & VirtioIsmPerm.Write) == 0) return IsmStatus.NoWriteRight;
         if (References(devid) >= _maxRefs) return IsmStatus.NoSpace;              // (19)
         if (isOwner) r.OwnerRef = true;
         else { r.Peer = devid; r.PeerRef = true; }
@@ -113,6 +122,25 @@ internal sealed class RegionTable
         if ((perms.Effective(devid) & VirtioIsmPerm.Manage) == 0) return IsmStatus.NotPermitted; // (26)
         return perms.Apply(peerDevid, permissions);
     }
+
+    /// <summary>Version 2 GRANT_SET_DEFAULT / GRANT_SET_FOR_DEVICE: MANAGE holders only, as in version 1.</summary>
+    public IsmStatus Assign(ulong devid, int slot, ulong peerDevid, VirtioIsmPerm rights, bool cleanDefault)
+    {
+        if (!Holds(devid, slot)) return IsmStatus.UnknownOffset;
+        var perms = _regions[slot].Perms;
+        if ((perms.Effective(devid) & VirtioIsmPerm.Manage) == 0) return IsmStatus.NotPermitted;
+        return perms.Assign(peerDevid, rights, cleanDefault);
+    }
+
+    /// <summary>The slot of the live region with this token (version 2 names regions by token).</summary>
+    public bool TryFind(ulong token, out int slot)
+    {
+        slot = -1;
+        return token != 0 && _byToken.TryGetValue(token, out slot);
+    }
+
+    /// <summary>The size ALLOC asked for (0 for a free slot).</summary>
+    public ulong SizeOf(int slot) => IsInUse(slot) ? _regions[slot].Size : 0;
 
     /// <summary>True when <paramref name="devid"/> currently references the region in <paramref name="slot"/>.</summary>
     public bool Holds(ulong devid, int slot)

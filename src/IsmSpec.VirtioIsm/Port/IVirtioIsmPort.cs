@@ -14,6 +14,12 @@ namespace IsmSpec.VirtioIsm.Port;
 /// </summary>
 public interface IVirtioIsmPort : IVirtioTransport, IDisposable
 {
+    /// <summary>
+    /// The virtio device id the transport reports (PCI device id / MMIO DeviceID): 43 for a version-1 device, 44 for a
+    /// version-2 device. Drivers check it before negotiating (VISM2-DEC-GEN-MISMATCH).
+    /// </summary>
+    int DeviceId { get; }
+
     /// <summary>Guest RAM for the virtqueues and command buffers.</summary>
     IGuestMemory GuestMemory { get; }
 

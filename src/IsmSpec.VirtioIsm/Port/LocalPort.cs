@@ -28,6 +28,7 @@ public sealed unsafe class LocalPort : IVirtioIsmPort
     public void ReadConfig(int offset, Span<byte> destination) => _device.State.ReadConfig(offset, destination);
     public bool WriteConfig(int offset, ReadOnlySpan<byte> source) => _device.State.WriteConfig(offset, source);
 
+    public int DeviceId => _device.DeviceId;
     public IGuestMemory GuestMemory => _device.GuestMemory;
     public INotifier Doorbell => _device.Doorbell;
     public INotifier Interrupt => _device.Interrupt;

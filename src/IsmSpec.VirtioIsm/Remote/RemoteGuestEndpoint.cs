@@ -77,6 +77,7 @@ public sealed class RemoteGuestEndpoint : IDisposable
         ulong value = 0;
         switch (TransportFrame.Op(request))
         {
+            case TransportOp.GetDeviceId: value = (ulong)Device.DeviceId; break;
             case TransportOp.GetStatus: value = (ulong)state.Status; break;
             case TransportOp.SetStatus: state.Status = (Specs.Virtio.VirtioDeviceStatus)a; break;
             case TransportOp.GetDeviceFeatures: value = state.DeviceFeatures; break;

@@ -46,6 +46,7 @@ public sealed unsafe class RemotePort : IVirtioIsmPort
     }
 
     public VirtioDeviceStatus Status { get => (VirtioDeviceStatus)Call(TransportOp.GetStatus); set => Call(TransportOp.SetStatus, 0, (ulong)value); }
+    public int DeviceId => (int)Call(TransportOp.GetDeviceId);
     public ulong DeviceFeatures => Call(TransportOp.GetDeviceFeatures);
     public ulong DriverFeatures { get => Call(TransportOp.GetDriverFeatures); set => Call(TransportOp.SetDriverFeatures, 0, value); }
     public uint ConfigGeneration => (uint)Call(TransportOp.GetConfigGeneration);

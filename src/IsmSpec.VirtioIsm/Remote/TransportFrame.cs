@@ -14,6 +14,7 @@ internal enum TransportOp : uint
     ReadConfig = 7,
     SetQueue = 8,
     GetShm = 9,
+    GetDeviceId = 10,
 }
 
 /// <summary>
