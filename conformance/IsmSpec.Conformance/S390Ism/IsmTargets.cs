@@ -16,13 +16,17 @@ public static class IsmTargets
     public static IReadOnlyDictionary<string, Func<IConformanceTarget>> BuiltIn { get; } = new Dictionary<string, Func<IConformanceTarget>>
     {
         ["s390-ism"] = () => new IsmTarget(new S390IsmAdapter()),
+        ["s390-ism-driver"] = () => new Driver.IsmDriverTarget(new Driver.ReferenceIsmDriver()),
     };
 
     /// <summary>
     /// The suites for one adapter. Only the device role (ISM-DEV-*, rules 43, 47, 61, 63) is checked here;
-    /// the driver-role requirements (rules 44–66, role driver) belong to a driver suite over
-    /// src/IsmSpec.IsmDriver, which joins this list when it exists.
+    /// the driver-role requirements (rules 44–66, role driver) belong to the driver suite
+    /// (<see cref="Driver.IsmDriverSuite"/>), which joins this list when a driver is given.
     /// </summary>
-    public static IReadOnlyList<ConformanceSuite> Suites(IIsmFunctionAdapter adapter) =>
-        [new IsmDeviceSuite(adapter)];
+    public static IReadOnlyList<ConformanceSuite> Suites(IIsmFunctionAdapter adapter, Driver.IIsmDriverUnderTest? driver = null) =>
+        driver is null ? [new IsmDeviceSuite(adapter)] : [new IsmDeviceSuite(adapter), new Driver.IsmDriverSuite(driver)];
+
+    /// <summary>The driver suite alone, for an ISM driver under test (the suite plays the device with the reference function).</summary>
+    public static IReadOnlyList<ConformanceSuite> Suites(Driver.IIsmDriverUnderTest driver) => [new Driver.IsmDriverSuite(driver)];
 }
