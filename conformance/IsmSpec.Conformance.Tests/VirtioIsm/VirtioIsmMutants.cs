@@ -44,6 +44,7 @@ internal static class VirtioIsmMutants
         public VirtioIsmConfig Config { get { var b = new byte[VirtioIsmConfig.Size]; Inner.ReadConfig(b); VirtioIsmConfig.TryRead(b, out var c); return c; } }
 
         public ulong OfferedFeatures => Inner.OfferedFeatures;
+        public int DeviceId => Inner.DeviceId;
         public bool Negotiate(ulong features) { Held.Clear(); return Inner.Negotiate(features); }
         public void ReadConfig(Span<byte> config) => Inner.ReadConfig(config);
         public IReadOnlyList<(VirtioIsmShmId Id, ulong Length)> SharedMemory => Inner.SharedMemory;

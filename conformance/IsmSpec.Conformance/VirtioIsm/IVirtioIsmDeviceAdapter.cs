@@ -46,7 +46,12 @@ public interface IVirtioIsmDeviceAdapter
 
 /// <param name="HostName">Which machine the host stands for (draft statement 1: gid per host).</param>
 /// <param name="MemoryRegions">When set, the host can back only this many regions at once (draft statement 14: no physical memory beyond it).</param>
-public sealed record VirtioIsmHostRequest(string HostName = "conformance", int? MemoryRegions = null);
+/// <param name="Version">
+/// The wire generation every guest of the host speaks: 1 (first draft, device id 43) or 2 (chunk/area, Gen-B, device id
+/// 44: spec <c>virtio-ism</c> version 2). An adapter for one generation only throws for the other; the suites of that
+/// generation then fail with the message.
+/// </param>
+public sealed record VirtioIsmHostRequest(string HostName = "conformance", int? MemoryRegions = null, int Version = 1);
 
 /// <summary>One host: the REGIONS space and the guests (each with its own virtio-ism device) plugged into it.</summary>
 public interface IVirtioIsmHost : IDisposable
@@ -71,13 +76,18 @@ public interface IVirtioIsmHost : IDisposable
 /// </summary>
 public interface IVirtioIsmGuest
 {
-    /// <summary>Device-specific feature bits the device offers (VIRTIO_ISM_F_*).</summary>
+    /// <summary>Device-specific feature bits the device offers (VIRTIO_ISM_F_*; a version-2 device defines none).</summary>
     ulong OfferedFeatures { get; }
+
+    /// <summary>The virtio device id the transport reports (43 version 1, 44 version 2); 0 when the adapter cannot tell.</summary>
+    int DeviceId => 0;
 
     /// <summary>
     /// Resets the device and initializes it accepting exactly <paramref name="features"/> (device-specific bits; the
     /// adapter adds the transport bits it needs): controlq, the eventq with buffers posted when EVENT_VQ is accepted,
-    /// every vector programmed when EVENT_IRQ is accepted, then DRIVER_OK. False when the device refuses.
+    /// every vector programmed when EVENT_IRQ is accepted, then DRIVER_OK. False when the device refuses. A version-2
+    /// device has no feature bits (<paramref name="features"/> is 0): the adapter always sets up the eventq (queue 1)
+    /// with buffers posted and programs every vector (VISM2-DEC-EVENTQ, VISM2-DEC-EVENT-VECTOR).
     /// </summary>
     bool Negotiate(ulong features);
 

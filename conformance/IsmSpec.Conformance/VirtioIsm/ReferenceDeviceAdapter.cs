@@ -12,11 +12,15 @@ namespace IsmSpec.Conformance.VirtioIsm;
 
 /// <summary>
 /// The reference adapter: an <see cref="IsmHost"/> (src/IsmSpec.VirtioIsm) with small regions and a window smaller
-/// than the space, so every limit is reachable. Guests are <see cref="LocalGuest"/>s driven synchronously.
+/// than the space, so every limit is reachable. Guests are <see cref="LocalGuest"/>s driven synchronously, of the
+/// generation the request names (<see cref="VirtioIsmHostRequest.Version"/> 2: <see cref="IsmProtocol.ChunkArea"/>).
 /// </summary>
 public sealed class ReferenceDeviceAdapter : IVirtioIsmDeviceAdapter
 {
     public const ulong RegionSize = 8192;
+
+    /// <summary>chunk_size of version-2 devices: 8 chunks per region, so area lists have 1..8 entries.</summary>
+    public const ulong ChunkSize = 1024;
 
     public string Name => "virtio-ism";
 
@@ -26,6 +30,7 @@ public sealed class ReferenceDeviceAdapter : IVirtioIsmDeviceAdapter
         HostName = request.HostName,
         RegionCount = 16,
         RegionSize = RegionSize,
+        ChunkSize = ChunkSize,
         MaxReferencesPerDevice = 6,
         MaxGrantEntries = 4,
         VectorCount = 4,
@@ -33,13 +38,18 @@ public sealed class ReferenceDeviceAdapter : IVirtioIsmDeviceAdapter
         MemoryBudget = request.MemoryRegions is { } n ? (ulong)n * RegionSize : ulong.MaxValue,
     };
 
-    public IVirtioIsmHost CreateHost(VirtioIsmHostRequest request) => new LocalHost(new IsmHost(Options(request)));
+    public IVirtioIsmHost CreateHost(VirtioIsmHostRequest request) => request.Version switch
+    {
+        1 => new LocalHost(new IsmHost(Options(request)), IsmProtocol.Region),
+        2 => new LocalHost(new IsmHost(Options(request)), IsmProtocol.ChunkArea),
+        _ => throw new ArgumentOutOfRangeException(nameof(request), $"virtio-ism has no wire version {request.Version}"),
+    };
 
-    private sealed class LocalHost(IsmHost host) : IVirtioIsmHost
+    private sealed class LocalHost(IsmHost host, IsmProtocol protocol) : IVirtioIsmHost
     {
         public int MaxReferencesPerDevice => host.Options.MaxReferencesPerDevice;
         public int VectorCount => host.Options.VectorCount;
-        public IVirtioIsmGuest AddGuest() => new LocalGuest(host.CreateDevice());
+        public IVirtioIsmGuest AddGuest() => new LocalGuest(host.CreateDevice(protocol));
         public void Dispose() => host.Dispose();
     }
 }
@@ -63,6 +73,8 @@ public sealed class LocalGuest(VirtioIsmDevice device) : IVirtioIsmGuest
     public LocalPort Port => _port;
 
     public ulong OfferedFeatures => _port.DeviceFeatures & 0xFFFFFF;
+    public int DeviceId => _port.DeviceId;
+    private bool ChunkArea => device.Protocol == IsmProtocol.ChunkArea;
 
     public bool Negotiate(ulong features)
     {
@@ -76,7 +88,7 @@ public sealed class LocalGuest(VirtioIsmDevice device) : IVirtioIsmGuest
         _requestAt = allocator.Allocate(RequestBytes);
         _replyAt = allocator.Allocate(ReplyBytes);
         _port.SetQueue(VirtioIsmSpec.VirtioIsmControlq, controlLayout);
-        if ((accepted & VirtioIsmSpec.VirtioIsmFEventVq) != 0)
+        if ((accepted & VirtioIsmSpec.VirtioIsmFEventVq) != 0 || ChunkArea)          // version 2: queue 1 without a feature bit
         {
             var layout = VirtqLayout.Allocate(allocator, QueueSize);
             _events = new VirtqDriver(_port.GuestMemory, layout, accepted, _port.Doorbell);
@@ -86,7 +98,7 @@ public sealed class LocalGuest(VirtioIsmDevice device) : IVirtioIsmGuest
             _port.SetQueue(VirtioIsmSpec.VirtioIsmEventq, layout);
             for (int i = 0; i < QueueSize; i++) PostEventBuffer(i);
         }
-        if ((accepted & VirtioIsmSpec.VirtioIsmFEventIrq) != 0)
+        if ((accepted & VirtioIsmSpec.VirtioIsmFEventIrq) != 0 || ChunkArea)
             for (int v = 0; v < _vectors.Length; v++)
             {
                 _vectors[v] = new InProcessNotifier();

@@ -200,6 +200,6 @@ public sealed partial class VirtioIsmDeviceSuite
     internal VismMachine Machine(VismMachineChecks checks)
     {
         var features = checks == VismMachineChecks.Updates ? VirtioIsmSpec.VirtioIsmFEventVq : EventFeatures & VirtioIsmSpec.VirtioIsmFEventVq;
-        return new VismMachine(() => Open(), features, checks, Math.Clamp(Device.Window - 1, 1, 4), Math.Max(1, Device.Slots));
+        return new VismMachine(() => new VismActual(Open(), features), features != 0, checks, Math.Clamp(Device.Window - 1, 1, 4), Math.Max(1, Device.Slots));
     }
 }

@@ -13,7 +13,7 @@ internal readonly record struct VismRegion(ulong Token, ulong Offset)
 /// read by the generated readers (draft "Control virtqueue framing"), memory, notify and update observation. A reply
 /// that is missing or too short for an OK ack is a violation of whatever property sent the command.
 /// </summary>
-internal sealed class VismGuest(IVirtioIsmGuest raw, IVirtioIsmHost host, string name, ulong features, VirtioIsmConfig config)
+internal sealed class VismGuest(IVirtioIsmGuest raw, IVirtioIsmHost host, string name, ulong features, VirtioIsmConfig config) : IVismMachineGuest
 {
     public IVirtioIsmGuest Raw { get; } = raw;
     public string Name { get; } = name;
@@ -79,6 +79,10 @@ internal sealed class VismGuest(IVirtioIsmGuest raw, IVirtioIsmHost host, string
         VirtioIsmCtrl.TryWriteEventVector(request, new VirtioIsmEventVectorRequest { Offset = offset, Vector = vector }, out _);
         return Ok(Send(request, VirtioIsmCtrl.EventVectorReplyLength, $"EVENT_VECTOR(0x{offset:X}, {vector})"));
     }
+
+    bool IVismMachineGuest.Detach(VismRegion region) => Detach(region.Offset);
+    bool IVismMachineGuest.Grant(VismRegion region, ulong peerDevid, VirtioIsmPerm permissions) => Grant(region.Offset, peerDevid, permissions);
+    void IVismMachineGuest.Notify(ulong offset) => Notify(offset);
 
     private static bool Ok(byte[] reply) => VirtioIsmCtrl.TryReadAck(reply, out var ack) && ack == VirtioIsmCtrl.Ok;
 

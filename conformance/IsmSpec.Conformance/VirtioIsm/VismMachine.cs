@@ -19,6 +19,27 @@ internal enum VismMachineChecks
     DenyOther = 4,
     /// <summary>VISM-DEC-UPDATE-COALESCE: each region notified for a guest is reported at least once when that guest drains its eventq.</summary>
     Updates = 8,
+    /// <summary>VISM2-DEC-CLEAN-DEFAULT (version 2): GRANT_SET_DEFAULT / GRANT_SET_FOR_DEVICE, bit 4 = CLEAN_DEFAULT.</summary>
+    CleanDefault = 16,
+}
+
+/// <summary>
+/// What the machine does with one guest, in either generation: version 1 names regions by offset in DETACH and GRANT,
+/// version 2 by token (and a GRANT to devid 0 is GRANT_SET_DEFAULT there). Bit 4 of a GRANT is DENY_OTHER in version
+/// 1 and CLEAN_DEFAULT in version 2.
+/// </summary>
+internal interface IVismMachineGuest
+{
+    ulong Devid { get; }
+    bool EventVq { get; }
+    VismRegion MustAlloc(ulong size);
+    ulong? Attach(ulong token);
+    bool Detach(VismRegion region);
+    bool Grant(VismRegion region, ulong peerDevid, VirtioIsmPerm permissions);
+    bool Write(ulong offset, ReadOnlySpan<byte> bytes);
+    byte[]? Read(ulong offset, int length);
+    void Notify(ulong offset);
+    List<ulong> EventqUpdates();
 }
 
 /// <summary>One region of the model: guests by index 0..2, -1 for "no peer yet"; rights; the last byte written (0 = none).</summary>
@@ -58,12 +79,13 @@ internal sealed record VismModel(ImmutableList<MRegion> Live, ImmutableList<int>
 }
 
 /// <summary>The device side of a run: a fresh host with three guests and the region (token, offset) behind each model id.</summary>
-internal sealed class VismActual(VismSession session, ulong features) : IDisposable
+internal sealed class VismActual(IDisposable session, IVismMachineGuest[] guests) : IDisposable
 {
-    public VismSession Session { get; } = session;
-    public VismGuest[] Guests { get; } = Enumerable.Range(0, 3).Select(_ => session.Add(features)).ToArray();
+    public VismActual(VismSession session, ulong features) : this(session, Enumerable.Range(0, 3).Select(_ => (IVismMachineGuest)session.Add(features)).ToArray()) { }
+
+    public IVismMachineGuest[] Guests { get; } = guests;
     public Dictionary<int, VismRegion> ById { get; } = [];
-    public void Dispose() => Session.Dispose();
+    public void Dispose() => session.Dispose();
 }
 
 /// <summary>
@@ -71,13 +93,13 @@ internal sealed class VismActual(VismSession session, ulong features) : IDisposa
 /// <see cref="VismModel"/>. Acks of every command are compared with the model; the rules selected by
 /// <see cref="VismMachineChecks"/> add operations and assertions. Failing sequences shrink to a minimal one.
 /// </summary>
-internal sealed class VismMachine(Func<VismSession> open, ulong features, VismMachineChecks checks, int window, int slots)
+internal sealed class VismMachine(Func<VismActual> open, bool notifies, VismMachineChecks checks, int window, int slots)
     : Machine<VismActual, VismModel>
 {
     private const VirtioIsmPerm All = VirtioIsmPerm.Read | VirtioIsmPerm.Write | VirtioIsmPerm.Attach | VirtioIsmPerm.Manage;
 
     public override Arbitrary<Setup<VismActual, VismModel>> Setup =>
-        Gen.Constant(StateMachine.Setup(() => new VismActual(open(), features), () => VismModel.Empty)).ToArbitrary();
+        Gen.Constant(StateMachine.Setup(open, () => VismModel.Empty)).ToArbitrary();
 
     public override TearDown<VismActual> TearDown => StateMachine.TearDown<VismActual>(a => a.Dispose());
 
@@ -97,9 +119,9 @@ internal sealed class VismMachine(Func<VismSession> open, ulong features, VismMa
             choices.Add((2, Gen.Elements(held.ToArray()).Select(p => Detach(p.g, p.r.Id))));
             var writers = held.Where(p => p.r.Has(p.g, VirtioIsmPerm.Write)).ToArray();
             if (writers.Length > 0) choices.Add((2, Gen.Zip(Gen.Elements(writers), Gen.Choose(1, 255)).Select(t => WriteData(t.Item1.g, t.Item1.r.Id, (byte)t.Item2))));
-            if (features != 0) choices.Add((2, Gen.Elements(held.ToArray()).Select(p => Notify(p.g, p.r.Id))));
+            if (notifies) choices.Add((2, Gen.Elements(held.ToArray()).Select(p => Notify(p.g, p.r.Id))));
             var managers = held.Where(p => p.r.Has(p.g, VirtioIsmPerm.Manage)).ToArray();
-            if (checks.HasFlag(VismMachineChecks.DenyOther) && managers.Length > 0)
+            if ((checks & (VismMachineChecks.DenyOther | VismMachineChecks.CleanDefault)) != 0 && managers.Length > 0)
                 choices.Add((3, Gen.Zip(Gen.Elements(managers), Gen.Zip(Gen.Choose(-1, 2), Gen.Choose(0, 31))).Select(t => Grant(t.Item1.g, t.Item1.r.Id, t.Item2.Item1, (VirtioIsmPerm)(ulong)t.Item2.Item2))));
         }
         if (checks.HasFlag(VismMachineChecks.Updates)) choices.Add((1, guests.Select(Drain)));
@@ -124,7 +146,7 @@ internal sealed class VismMachine(Func<VismSession> open, ulong features, VismMa
 
     private Operation<VismActual, VismModel> Detach(int g, int id) => new Step($"DETACH #{id} by {g}", m => m.Live.Any(r => r.Id == id && r.Holds(g)),
         m => (m with { Owed = m.Owed.Remove((g, id)) }).Update(id, x => g == x.Owner && x.OwnerRef ? x with { OwnerRef = false } : x with { PeerRef = false }),
-        (a, _) => VismAssert.That(a.Guests[g].Detach(a.ById[id].Offset), $"DETACH of #{id} by its holder {g} acked ERR"), this);
+        (a, _) => VismAssert.That(a.Guests[g].Detach(a.ById[id]), $"DETACH of #{id} by its holder {g} acked ERR"), this);
 
     private Operation<VismActual, VismModel> WriteData(int g, int id, byte value) => new Step($"write {value} to #{id} by {g}",
         m => m.Live.Any(r => r.Id == id && r.Holds(g) && r.Has(g, VirtioIsmPerm.Write)),
@@ -159,11 +181,13 @@ internal sealed class VismMachine(Func<VismSession> open, ulong features, VismMa
         m => m.Live.Any(r => r.Id == id && r.Holds(g) && r.Has(g, VirtioIsmPerm.Manage)),
         m => m.Update(id, x =>
         {
-            bool deny = (permissions & VirtioIsmPerm.DenyOther) != 0;
+            bool bit4 = (permissions & VirtioIsmPerm.DenyOther) != 0;
             var rights = permissions & All;
-            return target < 0 ? x with { Default = rights, Deny = deny } : x with { Entries = x.Entries.SetItem(target, rights), Deny = x.Deny || deny };
+            if (checks.HasFlag(VismMachineChecks.CleanDefault))          // version 2: defaults cleared first, not sticky
+                return target < 0 ? x with { Default = rights } : x with { Entries = x.Entries.SetItem(target, rights), Default = bit4 ? 0 : x.Default };
+            return target < 0 ? x with { Default = rights, Deny = bit4 } : x with { Entries = x.Entries.SetItem(target, rights), Deny = x.Deny || bit4 };
         }),
-        (a, _) => VismAssert.That(a.Guests[g].Grant(a.ById[id].Offset, target < 0 ? 0 : a.Guests[target].Devid, permissions), $"GRANT by a MANAGE holder acked ERR"), this);
+        (a, _) => VismAssert.That(a.Guests[g].Grant(a.ById[id], target < 0 ? 0 : a.Guests[target].Devid, permissions), $"GRANT by a MANAGE holder acked ERR"), this);
 
     private Operation<VismActual, VismModel> AttachFreed(int g, int id) => new Step($"ATTACH freed #{id} by {g}", m => m.Freed.Contains(id) && m.Refs(g) < window, m => m,
         (a, _) => VismAssert.That(a.Guests[g].Attach(a.ById[id].Token) is null, $"the token of #{id} attached after every holder had detached"), this);
