@@ -20,6 +20,7 @@ public static class CliApp
         root.Subcommands.Add(DiffCommand.Create(stdout, stderr));
         root.Subcommands.Add(ImportTexCommand.Create(stdout, stderr));
         root.Subcommands.Add(ConformCommand.Create(stdout, stderr));
+        root.Subcommands.Add(VhostUserCommand.Create(specs, stdout, stderr));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
