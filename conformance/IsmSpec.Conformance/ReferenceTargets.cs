@@ -12,6 +12,10 @@ public static class ReferenceTargets
     {
         var all = new Dictionary<string, Func<IConformanceTarget>>(StringComparer.Ordinal);
         foreach (var (name, factory) in Dibs.DibsTargets.BuiltIn) all.Add(name, factory);
+        foreach (var (name, factory) in S390Ism.IsmTargets.BuiltIn) all.Add(name, factory);
+        foreach (var (name, factory) in Smc.SmcTargets.BuiltIn) all.Add(name, factory);
+        foreach (var (name, factory) in VirtioIsm.VirtioIsmTargets.BuiltIn) all.Add(name, factory);
+        foreach (var (name, factory) in Virtio.VirtioTargets.BuiltIn) all.Add(name, factory);
         return all;
     }
 }

@@ -7,6 +7,9 @@ using IsmSpec.Smc.SharedMemory;
 //   dmbSize parentPid memfd eventfd0 eventfd1 …   (decimal; see SharedMemoryFabric.ChildArguments)
 // Station 1 of the fabric. stdin/stdout carry the SMC-D handshake; every accepted connection echoes all it
 // reads until end of stream, then closes. Exit 0 when stdin ends between connections.
+// Mode "virtio-ism" (first argument): a second virtio-ism guest instead, see VirtioIsmPeer.cs.
+if (args.Length > 0 && args[0] == VirtioIsmPeer.Mode)
+    return await VirtioIsmPeer.RunAsync(args);
 if (args.Length < 4)
 {
     Console.Error.WriteLine("usage: dmbSize parentPid memfd eventfd…");

@@ -8,9 +8,9 @@ namespace IsmSpec.Smc;
 /// The "SMC-D" DIBS client (research §2.9 "Registration"): one per layer; add_dev keeps a per-device table
 /// from DMB index to connection (stored as the client's priv), handle_irq wakes the connection bound to the
 /// signalled index and ignores dmbemask (rule 72), del_dev aborts every connection on the device locally.
-/// Events are ignored (loopback never raises them; BUF events are ignored by SMC as well, rule 77).
+/// Events: DEV and shutdown events end connections to the peer, test links are answered, BUF events ignored (rule 77).
 /// </summary>
-public sealed class SmcdClient : IDibsClientOps<DibsDevice>, IDisposable
+public sealed partial class SmcdClient : IDibsClientOps<DibsDevice>, IDisposable
 {
     private readonly ConcurrentDictionary<DibsDevice, ConcurrentDictionary<uint, SmcdConnection>> _devices = new();
     private readonly DibsLayer _layer;
@@ -45,6 +45,7 @@ public sealed class SmcdClient : IDibsClientOps<DibsDevice>, IDisposable
         var table = new ConcurrentDictionary<uint, SmcdConnection>();
         _devices[dev] = table;
         dev.SetPriv(Client, table);
+        OnDeviceAdded(dev); // rules 76, 80 (SmcdClient.Devices.cs)
     }
 
     public void DelDev(DibsDevice dev)
@@ -55,6 +56,7 @@ public sealed class SmcdClient : IDibsClientOps<DibsDevice>, IDisposable
         foreach (var conn in table.Values)
             conn.OnDeviceGone();
         _devices.TryRemove(dev, out _);
+        OnDeviceRemoved(dev);
     }
 
     /// <summary>Rule 72: look up the connection of <paramref name="idx"/> and schedule its receive work; mask ignored.</summary>
@@ -64,9 +66,7 @@ public sealed class SmcdClient : IDibsClientOps<DibsDevice>, IDisposable
             conn.OnSignal();
     }
 
-    public void HandleEvent(DibsDevice dev, ref DibsEvent @event)
-    {
-    }
+    public void HandleEvent(DibsDevice dev, ref DibsEvent @event) => OnEvent(dev, @event); // rule 77 (SmcdClient.Devices.cs)
 
     // ---- connection table ----
 
