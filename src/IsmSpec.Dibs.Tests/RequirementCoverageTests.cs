@@ -28,12 +28,7 @@ public class RequirementCoverageTests
     ];
 
     internal static HashSet<string> TaggedIds() =>
-        typeof(RequirementCoverageTests).Assembly.GetTypes()
-            .SelectMany(t => t.GetMethods())
-            .SelectMany(m => m.GetCustomAttributesData())
-            .Where(a => a.AttributeType == typeof(TraitAttribute) && (string?)a.ConstructorArguments[0].Value == Req.Trait)
-            .Select(a => (string)a.ConstructorArguments[1].Value!)
-            .ToHashSet();
+        RequirementTags.In(typeof(RequirementCoverageTests).Assembly);
 
     [Fact]
     public void Every_adopted_dibs_requirement_is_tagged_on_a_test()

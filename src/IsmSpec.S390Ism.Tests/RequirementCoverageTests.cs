@@ -34,12 +34,7 @@ public class RequirementCoverageTests
     ];
 
     private static HashSet<string> TaggedIds() =>
-        typeof(RequirementCoverageTests).Assembly.GetTypes()
-            .SelectMany(t => t.GetMethods())
-            .SelectMany(m => m.GetCustomAttributesData())
-            .Where(a => a.AttributeType == typeof(TraitAttribute) && (string?)a.ConstructorArguments[0].Value == Req.Trait)
-            .Select(a => (string)a.ConstructorArguments[1].Value!)
-            .ToHashSet();
+        RequirementTags.In(typeof(RequirementCoverageTests).Assembly);
 
     [Fact]
     public void Every_device_requirement_is_tagged_on_a_test()

@@ -10,12 +10,7 @@ public class RequirementCoverageTests
     private static readonly string[] NotApplicable = [DibsSpec.Ids.DibsDevEventAllClients];
 
     private static HashSet<string> Tagged() =>
-        typeof(RequirementCoverageTests).Assembly.GetTypes()
-            .SelectMany(t => t.GetMethods())
-            .SelectMany(m => m.GetCustomAttributesData())
-            .Where(a => a.AttributeType == typeof(TraitAttribute) && (string?)a.ConstructorArguments[0].Value == Req.Trait)
-            .Select(a => (string)a.ConstructorArguments[1].Value!)
-            .ToHashSet();
+        RequirementTags.In(typeof(RequirementCoverageTests).Assembly);
 
     [Fact]
     public void Every_generic_device_rule_is_tagged_on_a_test()

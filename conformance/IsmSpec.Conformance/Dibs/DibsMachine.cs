@@ -165,26 +165,5 @@ internal sealed class DibsMachine(Func<DibsSession> open, DibsMachineChecks chec
     }
 
     private sealed class Step(string name, Func<DibsModel, bool> pre, Func<DibsModel, DibsModel> run, Action<DibsActual, DibsModel> check, DibsMachine machine)
-        : Operation<DibsActual, DibsModel>
-    {
-        public override bool Pre(DibsModel model) => pre(model);
-        public override DibsModel Run(DibsModel model) => run(model);
-
-        // Runs eagerly, in sequence order; a violation becomes a labelled false (later steps still run, as FsCheck does).
-        public override Property Check(DibsActual actual, DibsModel model)
-        {
-            try
-            {
-                check(actual, model);
-                machine.Invariants(actual, model);
-                return Prop.ToProperty(true);
-            }
-            catch (Exception e)
-            {
-                return Prop.Label(false, $"{name}: {e.Message}");
-            }
-        }
-
-        public override string ToString() => name;
-    }
+        : MachineStep<DibsActual, DibsModel>(name, pre, run, check, machine.Invariants);
 }

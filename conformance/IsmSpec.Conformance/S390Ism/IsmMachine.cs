@@ -200,26 +200,5 @@ internal sealed class IsmMachine(Func<IsmSession> open, IsmMachineChecks checks)
     }
 
     private sealed class Step(string name, Func<IsmModel, bool> pre, Func<IsmModel, IsmModel> run, Action<IsmActual, IsmModel> check, IsmMachine machine)
-        : Operation<IsmActual, IsmModel>
-    {
-        public override bool Pre(IsmModel model) => pre(model);
-        public override IsmModel Run(IsmModel model) => run(model);
-
-        // Runs eagerly, in sequence order; a violation becomes a labelled false (later steps still run, as FsCheck does).
-        public override Property Check(IsmActual actual, IsmModel model)
-        {
-            try
-            {
-                check(actual, model);
-                machine.Invariants(actual, model);
-                return Prop.ToProperty(true);
-            }
-            catch (Exception e)
-            {
-                return Prop.Label(false, $"{name}: {e.Message}");
-            }
-        }
-
-        public override string ToString() => name;
-    }
+        : MachineStep<IsmActual, IsmModel>(name, pre, run, check, machine.Invariants);
 }

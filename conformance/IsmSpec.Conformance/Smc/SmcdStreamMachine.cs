@@ -103,25 +103,5 @@ internal sealed class SmcdStreamMachine(Func<uint, StreamActual> open, uint dmb)
     }
 
     private sealed class Step(SmcdStreamMachine machine, string name, Func<StreamModel, bool> pre, Func<StreamModel, StreamModel> run, Action<StreamActual, StreamModel> check)
-        : Operation<StreamActual, StreamModel>
-    {
-        public override bool Pre(StreamModel model) => pre(model);
-        public override StreamModel Run(StreamModel model) => run(model);
-
-        public override Property Check(StreamActual actual, StreamModel model)
-        {
-            try
-            {
-                check(actual, model);
-                machine.Invariants(actual, model);
-                return Prop.ToProperty(true);
-            }
-            catch (Exception e)
-            {
-                return Prop.Label(false, $"{name}: {e.Message}");
-            }
-        }
-
-        public override string ToString() => name;
-    }
+        : MachineStep<StreamActual, StreamModel>(name, pre, run, check, machine.Invariants);
 }

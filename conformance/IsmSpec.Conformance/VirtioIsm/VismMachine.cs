@@ -202,26 +202,5 @@ internal sealed class VismMachine(Func<VismActual> open, bool notifies, VismMach
     }
 
     private sealed class Step(string name, Func<VismModel, bool> pre, Func<VismModel, VismModel> run, Action<VismActual, VismModel> check, VismMachine machine)
-        : Operation<VismActual, VismModel>
-    {
-        public override bool Pre(VismModel model) => pre(model);
-        public override VismModel Run(VismModel model) => run(model);
-
-        // Runs in sequence order; a violation becomes a labelled false.
-        public override Property Check(VismActual actual, VismModel model)
-        {
-            try
-            {
-                check(actual, model);
-                machine.Invariants(actual, model);
-                return Prop.ToProperty(true);
-            }
-            catch (Exception e)
-            {
-                return Prop.Label(false, $"{name}: {e.Message}");
-            }
-        }
-
-        public override string ToString() => name;
-    }
+        : MachineStep<VismActual, VismModel>(name, pre, run, check, machine.Invariants);
 }
