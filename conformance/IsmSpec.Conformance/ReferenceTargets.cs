@@ -16,6 +16,7 @@ public static class ReferenceTargets
         foreach (var (name, factory) in Smc.SmcTargets.BuiltIn) all.Add(name, factory);
         foreach (var (name, factory) in VirtioIsm.VirtioIsmTargets.BuiltIn) all.Add(name, factory);
         foreach (var (name, factory) in Virtio.VirtioTargets.BuiltIn) all.Add(name, factory);
+        foreach (var (name, factory) in VhostUser.VhostUserTargets.BuiltIn) all.Add(name, factory);
         return all;
     }
 }

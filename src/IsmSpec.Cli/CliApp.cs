@@ -21,6 +21,7 @@ public static class CliApp
         root.Subcommands.Add(ImportTexCommand.Create(stdout, stderr));
         root.Subcommands.Add(ConformCommand.Create(stdout, stderr));
         root.Subcommands.Add(VhostUserCommand.Create(specs, stdout, stderr));
+        root.Subcommands.Add(DeviceServeCommand.Create(stdout, stderr));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

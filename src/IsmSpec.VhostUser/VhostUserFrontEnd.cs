@@ -19,7 +19,7 @@ public readonly record struct VhostUserRegionFd(VhostUserMemoryRegion Region, in
 /// (§5.1). Replies are checked: same request id, REPLY flag, version 1, exact payload size. Enforces VHOST-PROTO-*,
 /// VHOST-VERSION1, VHOST-CONFIG-NEEDS-FEATURE and VHOST-MEM-TABLE-FDS on itself. Not thread-safe.
 /// </summary>
-public sealed class VhostUserFrontEnd(VhostUserSocket socket) : IDisposable
+public sealed partial class VhostUserFrontEnd(VhostUserSocket socket) : IDisposable
 {
     private ulong? _offered;
     private ulong? _offeredProtocol;

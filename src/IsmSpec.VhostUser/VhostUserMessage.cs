@@ -25,6 +25,12 @@ public sealed class VhostUserMessage : IDisposable
     public byte[] Payload { get; }
     public int FdCount => _fds.Length;
 
+    /// <summary>Descriptors that arrived with the 12-byte header, i.e. on the message's first byte (VHOST-FDS-FIRST-BYTE).</summary>
+    public int FdsWithHeader { get; init; }
+
+    /// <summary>recvmsg calls the payload took: 1 when it was all queued behind the header (a single sendmsg, VHOST-ONE-SENDMSG).</summary>
+    public int PayloadReads { get; init; }
+
     /// <summary>Hands descriptor <paramref name="index"/> to the caller, who must close it.</summary>
     public int TakeFd(int index)
     {
@@ -33,6 +39,9 @@ public sealed class VhostUserMessage : IDisposable
         _fds[index] = -1;
         return fd;
     }
+
+    /// <summary>Descriptor <paramref name="index"/>, still owned (and closed) by the message: for a use that does not outlive it, e.g. mmap.</summary>
+    public int PeekFd(int index) => _fds[index] >= 0 ? _fds[index] : throw new InvalidOperationException($"descriptor {index} was already taken");
 
     /// <summary>Reads a fixed-size payload through a generated codec; false when the payload has another length.</summary>
     public bool TryReadExact<T>(out T value) where T : unmanaged, IsmSpec.Codecs.IWireStruct<T>

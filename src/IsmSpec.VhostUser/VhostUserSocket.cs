@@ -120,13 +120,14 @@ public sealed unsafe class VhostUserSocket : IDisposable
         {
             Span<byte> head = stackalloc byte[VhostUserHeader.Size];
             ReadExactly(head, fds, deadline, "header");
+            int fdsWithHeader = fds.Count;
             VhostUserHeader.TryRead(head, out var header);
             if (header.SizeField > (uint)MaxPayload)
                 throw Break(new VhostUserProtocolException(VhostUserError.PayloadTooLarge,
                     $"message {header.Request} announces {header.SizeField} payload bytes, more than the limit {MaxPayload}"));
             byte[] payload = header.SizeField == 0 ? [] : new byte[header.SizeField];
-            ReadExactly(payload, fds, deadline, "payload");
-            var message = new VhostUserMessage(header, payload, fds.ToArray());
+            int reads = ReadExactly(payload, fds, deadline, "payload");
+            var message = new VhostUserMessage(header, payload, fds.ToArray()) { FdsWithHeader = fdsWithHeader, PayloadReads = reads };
             fds.Clear();
             return message;
         }
@@ -136,11 +137,12 @@ public sealed unsafe class VhostUserSocket : IDisposable
         }
     }
 
-    private void ReadExactly(Span<byte> destination, List<int> fds, long deadline, string what)
+    /// <summary>Reads exactly the span; returns how many recvmsg calls that took.</summary>
+    private int ReadExactly(Span<byte> destination, List<int> fds, long deadline, string what)
     {
         int controlSize = UnixNative.CmsgSpace(VhostUserSpec.VhostUserMaxFds * sizeof(int));
         byte* control = stackalloc byte[controlSize];
-        int got = 0;
+        int got = 0, reads = 0;
         fixed (byte* data = destination)
         {
             while (got < destination.Length)
@@ -164,8 +166,10 @@ public sealed unsafe class VhostUserSocket : IDisposable
                     throw Break(new VhostUserProtocolException(VhostUserError.ConnectionClosed,
                         got == 0 && what == "header" ? "the vhost-user peer closed the connection" : $"the vhost-user peer closed the connection in a message {what}"));
                 got += (int)n;
+                reads++;
             }
         }
+        return reads;
     }
 
     /// <summary>Takes the SCM_RIGHTS descriptors out of the control buffer; false when more than 8 arrived in all.</summary>
@@ -198,6 +202,13 @@ public sealed unsafe class VhostUserSocket : IDisposable
     {
         ObjectDisposedException.ThrowIf(_socket.SafeHandle.IsClosed, this);
         if (_broken is not null) throw new VhostUserProtocolException(VhostUserError.Broken, $"connection unusable after an earlier error: {_broken}");
+    }
+
+    /// <summary>Shuts both directions down (any thread): a blocked receive on the other end sees EOF, ours returns at once.</summary>
+    public void Shutdown()
+    {
+        try { _socket.Shutdown(SocketShutdown.Both); }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException) { }
     }
 
     public void Dispose() => _socket.Dispose();

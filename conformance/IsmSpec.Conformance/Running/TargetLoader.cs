@@ -3,7 +3,7 @@ using System.Runtime.Loader;
 
 namespace IsmSpec.Conformance;
 
-/// <summary>Resolves <c>--device</c>: a built-in name, or <c>assembly:PATH[:TYPE]</c> for a third party's adapter.</summary>
+/// <summary>Resolves <c>--device</c>: a built-in name, <c>assembly:PATH[:TYPE]</c> for a third party's adapter, or <c>vhost-user:SOCKET</c> for a virtio-ism vhost-user back-end.</summary>
 public static class TargetLoader
 {
     /// <summary>Thrown for an unknown name, a missing assembly or type: a usage error (exit 2).</summary>
@@ -13,8 +13,10 @@ public static class TargetLoader
     {
         if (device is null) return builtIn.Values.Select(f => f()).ToList();
         if (device.StartsWith("assembly:", StringComparison.Ordinal)) return [FromAssembly(device["assembly:".Length..])];
+        if (device.StartsWith(VhostUser.VhostUserTargets.Scheme, StringComparison.Ordinal) && device.Length > VhostUser.VhostUserTargets.Scheme.Length)
+            return [VhostUser.VhostUserTargets.ForSocket(device[VhostUser.VhostUserTargets.Scheme.Length..])];
         if (builtIn.TryGetValue(device, out var factory)) return [factory()];
-        throw new TargetException($"unknown device '{device}' (built-in: {string.Join(", ", builtIn.Keys)}; or assembly:PATH[:TYPE])");
+        throw new TargetException($"unknown device '{device}' (built-in: {string.Join(", ", builtIn.Keys)}; or assembly:PATH[:TYPE], vhost-user:SOCKET)");
     }
 
     private static IConformanceTarget FromAssembly(string spec)

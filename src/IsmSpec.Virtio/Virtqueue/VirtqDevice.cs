@@ -30,6 +30,10 @@ public sealed class VirtqDevice
     public VirtqDevice(IGuestMemory memory, VirtqLayout layout, ulong negotiatedFeatures, INotifier interrupt, VirtioDeviceState? state = null)
         : this(memory, layout, negotiatedFeatures, interrupt, state, 0) { }
 
+    /// <summary>A device half whose ring indices start at <paramref name="startIdx"/> (the driver must use the same), e.g. vhost-user SET_VRING_BASE.</summary>
+    public static VirtqDevice StartingAt(IGuestMemory memory, VirtqLayout layout, ulong negotiatedFeatures, INotifier interrupt, VirtioDeviceState? state, ushort startIdx) =>
+        new(memory, layout, negotiatedFeatures, interrupt, state, startIdx);
+
     /// <summary>Test hook: starts both ring indices at <paramref name="startIdx"/> (the driver must use the same).</summary>
     internal VirtqDevice(IGuestMemory memory, VirtqLayout layout, ulong negotiatedFeatures, INotifier interrupt, VirtioDeviceState? state, ushort startIdx)
     {

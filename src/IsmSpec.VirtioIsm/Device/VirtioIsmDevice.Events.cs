@@ -42,6 +42,7 @@ public sealed partial class VirtioIsmDevice
         {
             _controlq = _eventq = null;
             Array.Clear(_layouts);
+            Array.Clear(_external);
             Router.Clear();
             Vectors.Clear();
             NotifyArea.Span.Clear();

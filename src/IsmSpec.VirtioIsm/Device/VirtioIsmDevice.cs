@@ -3,6 +3,8 @@ using IsmSpec.Specs.Virtio;
 using IsmSpec.Specs.VirtioIsm;
 using IsmSpec.Virtio;
 using IsmSpec.Virtio.Linux;
+using IsmSpec.Virtio.Memory;
+using IsmSpec.Virtio.Notify;
 using IsmSpec.Virtio.Virtqueue;
 using IsmSpec.VirtioIsm.Host;
 using V2 = IsmSpec.Specs.VirtioIsm.V2;
@@ -27,6 +29,7 @@ public sealed partial class VirtioIsmDevice : IDisposable
     private readonly byte[] _request = new byte[MaxRequestBytes];
     private readonly byte[] _reply;
     private readonly VirtqLayout?[] _layouts = new VirtqLayout?[2];
+    private readonly (IGuestMemory Memory, INotifier Interrupt, ushort Start)?[] _external = new (IGuestMemory, INotifier, ushort)?[2];
     private readonly int _notifyUnitsPerSlot;
     private ControlHandler _handler;
     private ChunkAreaControlHandler _chunkHandler;
@@ -122,9 +125,32 @@ public sealed partial class VirtioIsmDevice : IDisposable
         {
             if ((uint)index >= (uint)_layouts.Length || State.DriverOk) return false;
             _layouts[index] = layout;
+            _external[index] = null;
             return true;
         }
     }
+
+    /// <summary>
+    /// Queue setup for a transport whose rings live in memory the driver owns (vhost-user: the front-end's memory
+    /// table): queue <paramref name="index"/> runs over <paramref name="memory"/>, signals <paramref name="interrupt"/>
+    /// (its call descriptor) and starts at ring index <paramref name="startIndex"/> (SET_VRING_BASE). Only before DRIVER_OK.
+    /// </summary>
+    public bool SetQueue(int index, VirtqLayout layout, IGuestMemory memory, INotifier interrupt, ushort startIndex = 0)
+    {
+        lock (_gate)
+        {
+            if ((uint)index >= (uint)_layouts.Length || State.DriverOk) return false;
+            _layouts[index] = layout;
+            _external[index] = (memory, interrupt, startIndex);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Called after a controlq command has run and its reply is written, before the chain is completed (the driver sees
+    /// the ack only after it returns): lets a transport publish the command's effects first, e.g. vhost-user SHMEM_MAPs.
+    /// </summary>
+    public Action? CommandExecuted { get; set; }
 
     /// <summary>Does every piece of pending work once: controlq, notify area, eventq, interrupts.</summary>
     public void Poll()
@@ -169,11 +195,15 @@ public sealed partial class VirtioIsmDevice : IDisposable
         bool v2 = Protocol == IsmProtocol.ChunkArea;       // version 2: no feature bits, eventq when set up (VISM2-DEC-EVENTQ)
         Router.EventVq = v2 ? _layouts[1] is not null : (features & VirtioIsmSpec.VirtioIsmFEventVq) != 0;
         Router.EventIrq = v2 || (features & VirtioIsmSpec.VirtioIsmFEventIrq) != 0;
-        _controlq = new VirtqDevice(GuestMemory, control, features, Interrupt, State);
+        _controlq = Queue(VirtioIsmSpec.VirtioIsmControlq, control, features);
         if (Router.EventVq && _layouts[VirtioIsmSpec.VirtioIsmEventq] is { } events)
-            _eventq = new VirtqDevice(GuestMemory, events, features, Interrupt, State);
+            _eventq = Queue(VirtioIsmSpec.VirtioIsmEventq, events, features);
         return _controlq.Fault == VirtqFault.None;
     }
+
+    private VirtqDevice Queue(int index, VirtqLayout layout, ulong features) => _external[index] is { } x
+        ? VirtqDevice.StartingAt(x.Memory, layout, features, x.Interrupt, State, x.Start)
+        : new VirtqDevice(GuestMemory, layout, features, Interrupt, State);
 
     // Draft "Control virtqueue framing": class, command, data (device-readable) | ack, reply (device-writable).
     private void Execute(VirtqDevice queue, in VirtqChain chain)
@@ -197,6 +227,7 @@ public sealed partial class VirtioIsmDevice : IDisposable
             LastDispatch = status;
         }
         int written = queue.WriteTo(in chain, _reply.AsSpan(0, replyLength));
+        CommandExecuted?.Invoke();
         queue.Complete(chain.Head, (uint)written);
         CommandsCompleted++;
     }

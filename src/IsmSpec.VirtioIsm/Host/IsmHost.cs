@@ -65,6 +65,15 @@ public sealed partial class IsmHost : IDisposable
     /// <summary>Whether the region at <paramref name="offset"/> exists (held by anyone).</summary>
     public bool RegionExists(ulong offset) { lock (_lock) return _table.TrySlot(offset, out int slot) && _table.IsInUse(slot); }
 
+    /// <summary>
+    /// The rights device <paramref name="devid"/> has on the region at <paramref name="offset"/> right now (none without a
+    /// reference): what an out-of-process transport maps for it (vhost-user SHMEM_MAP read-only or read-write).
+    /// </summary>
+    public VirtioIsmPerm AccessOf(ulong devid, ulong offset)
+    {
+        lock (_lock) return _table.TrySlot(offset, out int slot) ? _table.Access(devid, slot) : 0;
+    }
+
     /// <summary>The device with this devid, if it is still plugged in.</summary>
     public VirtioIsmDevice? FindDevice(ulong devid) { lock (_lock) return _devices.GetValueOrDefault(devid); }
 
