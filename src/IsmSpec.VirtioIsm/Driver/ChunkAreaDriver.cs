@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Numerics;
-using System.Threading.Channels;
 using IsmSpec.Specs.Virtio;
 using IsmSpec.Specs.VirtioIsm.V2;
 using IsmSpec.Virtio;
@@ -19,12 +18,10 @@ namespace IsmSpec.VirtioIsm.Driver;
 /// </summary>
 public sealed partial class ChunkAreaDriver : IAsyncDisposable
 {
-    private readonly Channel<ChunkAreaUpdate> _updates = Channel.CreateUnbounded<ChunkAreaUpdate>();
     private readonly ConcurrentDictionary<ulong, ChunkAreaRegion> _regions = new();
     private readonly EventQueue? _events;
-    private readonly Thread _interruptThread;
+    private readonly DriverPlumbing<ChunkAreaUpdate> _plumbing;
     private readonly int _chunkShift;
-    private volatile bool _stopping;
 
     private ChunkAreaDriver(IVirtioIsmPort port, VirtioIsmDriverOptions options, ulong features, in VirtioIsmConfig config)
     {
@@ -52,13 +49,8 @@ public sealed partial class ChunkAreaDriver : IAsyncDisposable
             port.SetQueue(EventQueueIndex, eventLayout);
             _events.Prime();
         }
-        for (int v = 0; v < options.Vectors; v++)
-        {
-            int vector = v;
-            if (!port.BindVector(vector, new CallbackNotifier(() => OnVector(vector))))
-                throw new InvalidOperationException($"the device has no interrupt vector {vector}");
-        }
-        _interruptThread = new Thread(InterruptLoop) { IsBackground = true, Name = $"virtio-ism v2 driver {Devid}" };
+        DriverPlumbing<ChunkAreaUpdate>.BindVectors(port, options.Vectors, OnVector);
+        _plumbing = new DriverPlumbing<ChunkAreaUpdate>(port, Control, _events, OnEventMessage, $"virtio-ism v2 driver {Devid}");
     }
 
     /// <summary>The eventq's queue index (IsmSpec decision VISM2-DEC-EVENTQ; version 1 uses the same index).</summary>
@@ -97,19 +89,14 @@ public sealed partial class ChunkAreaDriver : IAsyncDisposable
         }
         var driver = new ChunkAreaDriver(port, options, features, in config);
         if (!VirtioDriverHandshake.Finish(port)) throw new InvalidOperationException("the device refused DRIVER_OK");
-        driver._interruptThread.Start();
+        driver._plumbing.Start();
         return driver;
     }
 
-    public IAsyncEnumerable<ChunkAreaUpdate> Updates(CancellationToken cancellationToken = default) => _updates.Reader.ReadAllAsync(cancellationToken);
+    public IAsyncEnumerable<ChunkAreaUpdate> Updates(CancellationToken cancellationToken = default) => _plumbing.ReadAll(cancellationToken);
 
     /// <summary>The next update event, or null after <paramref name="timeout"/>.</summary>
-    public async Task<ChunkAreaUpdate?> NextUpdateAsync(TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        try { return await _updates.Reader.ReadAsync(cts.Token).ConfigureAwait(false); }
-        catch (OperationCanceledException) { return null; }
-    }
+    public Task<ChunkAreaUpdate?> NextUpdateAsync(TimeSpan timeout) => _plumbing.NextAsync(timeout);
 
     /// <summary>The notify address of the chunk at <paramref name="offset"/>: (offset >> log2(chunk_size)) * notify_size.</summary>
     public ulong NotifyAddress(ulong offset) => (offset >> _chunkShift) * NotifySize;
@@ -121,16 +108,6 @@ public sealed partial class ChunkAreaDriver : IAsyncDisposable
         Port.Doorbell.Notify();
     }
 
-    private void InterruptLoop()
-    {
-        while (!_stopping)
-        {
-            Port.Interrupt.Wait(100);
-            if (_stopping) break;
-            Control.DrainUsed();
-            _events?.Drain(OnEventMessage);
-        }
-    }
 
     // virtio_ism_event_update, read with the generated reader; other event types are not sent by the reference device.
     private bool OnEventMessage(ReadOnlySpan<byte> message)
@@ -147,15 +124,8 @@ public sealed partial class ChunkAreaDriver : IAsyncDisposable
     }
 
     private void Publish(ulong offset, ulong devid, IsmUpdateSource source) =>
-        _updates.Writer.TryWrite(new ChunkAreaUpdate(offset, devid, _regions.Values.FirstOrDefault(r => r.Offset == offset), source));
+        _plumbing.Publish(new ChunkAreaUpdate(offset, devid, _regions.Values.FirstOrDefault(r => r.Offset == offset), source));
 
     /// <summary>Stops the driver and resets the device, which releases every reference of this guest.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (_stopping) return;
-        _stopping = true;
-        await Task.Run(() => _interruptThread.Join(2000)).ConfigureAwait(false);
-        try { Port.Status = 0; } catch (IOException) { } catch (ObjectDisposedException) { }
-        _updates.Writer.TryComplete();
-    }
+    public ValueTask DisposeAsync() => _plumbing.StopAsync();
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using IsmSpec.Specs.Virtio;
 using IsmSpec.Specs.VirtioIsm;
 using IsmSpec.Virtio;
@@ -17,11 +16,9 @@ namespace IsmSpec.VirtioIsm.Driver;
 /// </summary>
 public sealed partial class VirtioIsmDriver : IAsyncDisposable
 {
-    private readonly Channel<IsmUpdate> _updates = Channel.CreateUnbounded<IsmUpdate>();
     private readonly ConcurrentDictionary<ulong, IsmRegion> _regions = new();
     private readonly EventQueue? _events;
-    private readonly Thread _interruptThread;
-    private volatile bool _stopping;
+    private readonly DriverPlumbing<IsmUpdate> _plumbing;
 
     private VirtioIsmDriver(IVirtioIsmPort port, VirtioIsmDriverOptions options, ulong features, in VirtioIsmConfig config)
     {
@@ -53,13 +50,8 @@ public sealed partial class VirtioIsmDriver : IAsyncDisposable
             _events.Prime();
         }
         if ((features & VirtioIsmSpec.VirtioIsmFEventIrq) != 0)              // statement 10: interrupts for region events
-            for (int v = 0; v < options.Vectors; v++)
-            {
-                int vector = v;
-                if (!port.BindVector(vector, new CallbackNotifier(() => OnVector(vector))))
-                    throw new InvalidOperationException($"the device has no interrupt vector {vector}");
-            }
-        _interruptThread = new Thread(InterruptLoop) { IsBackground = true, Name = $"virtio-ism driver {Devid}" };
+            DriverPlumbing<IsmUpdate>.BindVectors(port, options.Vectors, OnVector);
+        _plumbing = new DriverPlumbing<IsmUpdate>(port, Control, _events, OnEventMessage, $"virtio-ism driver {Devid}");
     }
 
     public IVirtioIsmPort Port { get; }
@@ -98,20 +90,15 @@ public sealed partial class VirtioIsmDriver : IAsyncDisposable
         VirtioIsmConfig.TryRead(raw, out var config);
         var driver = new VirtioIsmDriver(port, options, features, in config);
         if (!VirtioDriverHandshake.Finish(port)) throw new InvalidOperationException("the device refused DRIVER_OK");
-        driver._interruptThread.Start();
+        driver._plumbing.Start();
         return driver;
     }
 
     /// <summary>Every update event from now on: eventq messages and vector interrupts for regions this driver holds.</summary>
-    public IAsyncEnumerable<IsmUpdate> Updates(CancellationToken cancellationToken = default) => _updates.Reader.ReadAllAsync(cancellationToken);
+    public IAsyncEnumerable<IsmUpdate> Updates(CancellationToken cancellationToken = default) => _plumbing.ReadAll(cancellationToken);
 
     /// <summary>The next update event, or null after <paramref name="timeout"/>.</summary>
-    public async Task<IsmUpdate?> NextUpdateAsync(TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        try { return await _updates.Reader.ReadAsync(cts.Token).ConfigureAwait(false); }
-        catch (OperationCanceledException) { return null; }
-    }
+    public Task<IsmUpdate?> NextUpdateAsync(TimeSpan timeout) => _plumbing.NextAsync(timeout);
 
     /// <summary>Writes a non-zero byte at the region's notify address and rings the doorbell (draft "Events").</summary>
     internal void NotifyRegion(IsmRegion region)
@@ -121,16 +108,6 @@ public sealed partial class VirtioIsmDriver : IAsyncDisposable
         Port.Doorbell.Notify();
     }
 
-    private void InterruptLoop()
-    {
-        while (!_stopping)
-        {
-            Port.Interrupt.Wait(100);
-            if (_stopping) break;
-            Control.DrainUsed();
-            _events?.Drain(OnEventMessage);
-        }
-    }
 
     // virtio_ism_event { num; offset[num] }, read with the generated reader.
     private bool OnEventMessage(ReadOnlySpan<byte> message)
@@ -147,15 +124,8 @@ public sealed partial class VirtioIsmDriver : IAsyncDisposable
     }
 
     private void Publish(ulong offset, IsmUpdateSource source) =>
-        _updates.Writer.TryWrite(new IsmUpdate(offset, _regions.GetValueOrDefault(offset), source));
+        _plumbing.Publish(new IsmUpdate(offset, _regions.GetValueOrDefault(offset), source));
 
     /// <summary>Stops the driver and resets the device (status 0), which releases every reference of this guest.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (_stopping) return;
-        _stopping = true;
-        await Task.Run(() => _interruptThread.Join(2000)).ConfigureAwait(false);
-        try { Port.Status = 0; } catch (IOException) { } catch (ObjectDisposedException) { }
-        _updates.Writer.TryComplete();
-    }
+    public ValueTask DisposeAsync() => _plumbing.StopAsync();
 }
