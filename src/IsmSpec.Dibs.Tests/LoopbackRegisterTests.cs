@@ -36,6 +36,25 @@ public class LoopbackRegisterTests
         Assert.Equal(1, bed.Lo.DmbCount);
     }
 
+    [Theory]
+    [InlineData(1u)]
+    [InlineData(1000u)]
+    [InlineData(65536u)]
+    [InlineData(1u << 20)]
+    public unsafe void Default_buffers_start_on_a_page_boundary_and_cpu_addr_is_their_first_byte(uint len)
+    {
+        // Page alignment keeps copies into a DMB free of 4K aliasing (bench/README.md, data path).
+        var bed = new LoopbackBed();
+        var dmb = bed.Register(len);
+        Assert.Equal(0UL, dmb.CpuAddr % 4096);
+        var memory = bed.Memory(dmb.DmbTok);
+        Assert.Equal((int)len, memory.Length);
+        fixed (byte* first = memory.Span)
+            Assert.Equal(dmb.CpuAddr, (ulong)first);
+        Assert.Equal(0, bed.Lo.MoveData(bed.Dev, dmb.DmbTok, 0, false, len - 1, [0x5A]));
+        Assert.Equal(0x5A, memory.Span[(int)len - 1]);
+    }
+
     [Fact, Trait(Req.Trait, DibsSpec.Ids.DibsDevRegisterZero)]
     public void Buffers_are_zeroed_even_when_the_index_and_memory_were_used_before()
     {

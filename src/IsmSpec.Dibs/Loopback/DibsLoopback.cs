@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using IsmSpec.Specs.Dibs;
 
@@ -6,7 +7,7 @@ namespace IsmSpec.Dibs.Loopback;
 
 /// <summary>
 /// The DIBS loopback device of drivers/dibs/dibs_loopback.c (research §3, rules 25–42): one device named
-/// "lo" per layer with a random GID and fabric id 0xFFFF; DMBs are pinned, zeroed managed arrays with
+/// "lo" per layer with a random GID and fabric id 0xFFFF; DMBs are page-aligned pinned, zeroed managed arrays with
 /// random unique tokens and the lowest free index in 0..4999; attach hands out the very same memory;
 /// move_data copies and signals synchronously. Quirk decisions (src/IsmSpec.Dibs/README.md): move_data is
 /// bounds-checked, a freeing detach clears the owner entry, the requested idx is ignored, size-0
@@ -17,6 +18,7 @@ public sealed class DibsLoopback :
     IDibsDevOpsMmapped<DibsDevice, DibsClient>,
     IDibsDmbMemory
 {
+    private const int PageSize = 4096;
     private readonly LoopbackDmbTable _table = new();
     private readonly Func<ulong> _nextToken;
     private readonly Func<int, byte[]?>? _allocator;
@@ -107,13 +109,12 @@ public sealed class DibsLoopback :
         var idx = _table.ClaimLowestIndex();
         if (idx < 0)
             return -Errno.ENOSPC;
-        var buffer = Allocate(dmb.DmbLen);
-        if (buffer is null)
+        if (Allocate(dmb.DmbLen) is not var (buffer, start))
         {
             _table.ReleaseIndex((uint)idx);
             return -Errno.ENOMEM;
         }
-        var node = new LoopbackDmb((uint)idx, dmb.DmbLen, buffer);
+        var node = new LoopbackDmb((uint)idx, dmb.DmbLen, buffer, start);
         _table.InsertWithUniqueToken(node, _nextToken);
         dmb.Idx = node.Idx;
         dmb.DmbTok = node.Token;
@@ -202,24 +203,35 @@ public sealed class DibsLoopback :
         return 0;
     }
 
-    private byte[]? Allocate(uint len)
+    /// <summary>
+    /// The DMB's memory: the buffer and the offset where the DMB starts, or null (-ENOMEM). The default is a pinned
+    /// array one page larger than dmb_len with the DMB starting at the first page boundary inside it, like the page
+    /// allocator behind kzalloc of large sizes: a DMB that shares its page offset with the sender's buffer would make
+    /// every copy into it pay for 4K aliasing (bench/README.md, data path).
+    /// </summary>
+    private (byte[] Buffer, int Start)? Allocate(uint len)
     {
-        if (len == 0 || len > Array.MaxLength)
+        if (len == 0 || len > Array.MaxLength - PageSize)
             return null;
-        byte[]? buffer;
         try
         {
-            buffer = _allocator is null ? GC.AllocateArray<byte>((int)len, pinned: true) : _allocator((int)len);
+            if (_allocator is not null)
+            {
+                var given = _allocator((int)len);
+                if (given is null || given.Length < len)
+                    return null;
+                Array.Clear(given);
+                return (given, 0);
+            }
+            var buffer = GC.AllocateArray<byte>((int)len + PageSize - 1, pinned: true);
+            var address = (ulong)Marshal.UnsafeAddrOfPinnedArrayElement(buffer, 0);
+            var start = (int)((PageSize - (long)(address % PageSize)) % PageSize);
+            return (buffer, start);
         }
         catch (OutOfMemoryException)
         {
             return null;
         }
-        if (buffer is null || buffer.Length < len)
-            return null;
-        if (_allocator is not null)
-            Array.Clear(buffer);
-        return buffer;
     }
 
     private void CheckDev(DibsDevice dev)

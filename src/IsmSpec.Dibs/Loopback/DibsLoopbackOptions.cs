@@ -8,7 +8,7 @@ public sealed class DibsLoopbackOptions
 
     /// <summary>
     /// Buffer allocator for register_dmb, given dmb_len; null (or a shorter array) means the allocation
-    /// failed (-ENOMEM, rule 27). Default: a pinned, zeroed array. The loopback zeroes whatever it gets (rule 18).
+    /// failed (-ENOMEM, rule 27). Default: a pinned, zeroed array with the DMB page-aligned inside it. The loopback zeroes whatever it gets (rule 18).
     /// </summary>
     public Func<int, byte[]?>? Allocator { get; init; }
 

@@ -3,17 +3,21 @@ using IsmSpec.Specs.Dibs;
 
 namespace IsmSpec.Dibs.Loopback;
 
-/// <summary>One loopback DMB (struct dibs_lo_dmb_node): token, index, length, buffer, reference count.</summary>
-internal sealed class LoopbackDmb(uint idx, uint len, byte[] buffer)
+/// <summary>
+/// One loopback DMB (struct dibs_lo_dmb_node): token, index, length, buffer, reference count. The DMB is
+/// <see cref="Len"/> bytes of <see cref="Buffer"/> from <see cref="Start"/> (the default allocator page-aligns it).
+/// </summary>
+internal sealed class LoopbackDmb(uint idx, uint len, byte[] buffer, int start)
 {
     public ulong Token { get; set; }
     public uint Idx { get; } = idx;
     public uint Len { get; } = len;
     public byte[] Buffer { get; } = buffer;
-    public ulong CpuAddr { get; } = (ulong)Marshal.UnsafeAddrOfPinnedArrayElement(buffer, 0);
+    public int Start { get; } = start;
+    public ulong CpuAddr { get; } = (ulong)Marshal.UnsafeAddrOfPinnedArrayElement(buffer, start);
     /// <summary>Guarded by the table's write lock; 0 means dying (on its way out of the table).</summary>
     public int RefCount { get; set; } = 1;
-    public Memory<byte> Memory => Buffer.AsMemory(0, (int)Len);
+    public Memory<byte> Memory => Buffer.AsMemory(Start, (int)Len);
 }
 
 /// <summary>
@@ -96,7 +100,7 @@ internal sealed class LoopbackDmbTable
                 return -Errno.EINVAL;
             if ((ulong)offset + (ulong)data.Length > node.Len)
                 return -Errno.EINVAL;
-            data.CopyTo(node.Buffer.AsSpan((int)offset, data.Length));
+            data.CopyTo(node.Buffer.AsSpan(node.Start + (int)offset, data.Length));
             dmbIdx = node.Idx;
             return 0;
         }
