@@ -46,6 +46,9 @@ public static class PeerProtocol
                     stream.Write(ack);
             }
         }
-        catch (Exception e) when (e is IOException or EndOfStreamException or ObjectDisposedException or InvalidOperationException) { }
+        catch (Exception e) when (e is IOException or EndOfStreamException or ObjectDisposedException or InvalidOperationException)
+        {
+            Console.Error.WriteLine($"peer connection ended: {e.GetType().Name}: {e.Message}");
+        }
     }
 }

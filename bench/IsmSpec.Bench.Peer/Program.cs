@@ -16,10 +16,10 @@ using IsmSpec.VirtioIsm.Remote;
 //                        process); prints "READY <RemoteGuestInfo>" — the benchmark takes the eventfds with pidfd_getfd
 //   tcp                  listens on 127.0.0.1:0, prints "READY <port>", serves PeerProtocol on every connection
 //   uds <path>           the same on a Unix domain socket
-//   smc-vism <dmbSize> <RemoteGuestInfo (7)>
+//   smc-vism <dmbSize> <busyPollMicroseconds> <RemoteGuestInfo (7)>
 //                        a virtio-ism guest of the benchmark's host (inherited eventfds), VirtioIsmDibsDevice + SMC-D
 //                        client; SMC-D handshakes over stdin/stdout; serves PeerProtocol on every connection
-//   smc-shm <dmbSize> <SharedMemoryFabric.ChildArguments>
+//   smc-shm <dmbSize> <busyPollMicroseconds> <SharedMemoryFabric.ChildArguments>
 //                        the same on station 1 of the benchmark's SharedMemoryDibsDevice fabric (memfd + eventfds)
 _ = new Timer(_ => Environment.Exit(70), null, TimeSpan.FromHours(1), Timeout.InfiniteTimeSpan);
 string mode = args.Length > 0 ? args[0] : "";
@@ -30,8 +30,8 @@ try
         "vism-host" when args.Length == 2 => VismHost(args[1]),
         "tcp" when args.Length == 1 => Sockets(new IPEndPoint(IPAddress.Loopback, 0)),
         "uds" when args.Length == 2 => Sockets(new UnixDomainSocketEndPoint(args[1])),
-        "smc-vism" when args.Length == 2 + RemoteGuestInfo.ArgumentCount => await SmcVism(args),
-        "smc-shm" when args.Length >= 5 => await SmcShm(args),
+        "smc-vism" when args.Length == 3 + RemoteGuestInfo.ArgumentCount => await SmcVism(args),
+        "smc-shm" when args.Length >= 6 => await SmcShm(args),
         _ => Usage(),
     };
 }
@@ -43,7 +43,7 @@ catch (Exception e)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: vism-host SOCKET | tcp | uds PATH | smc-vism DMBSIZE hostPid socket ramFd regionsFd notifyFd doorbellFd interruptFd | smc-shm DMBSIZE parentPid memfd eventfd…");
+    Console.Error.WriteLine("usage: vism-host SOCKET | tcp | uds PATH | smc-vism DMBSIZE BUSYPOLL_US hostPid socket ramFd regionsFd notifyFd doorbellFd interruptFd | smc-shm DMBSIZE BUSYPOLL_US parentPid memfd eventfd…");
     return 64;
 }
 
@@ -95,11 +95,11 @@ static int Sockets(EndPoint at)
 
 static async Task<int> SmcVism(string[] args)
 {
-    using var port = new RemotePort(RemoteGuestInfo.Parse(args[2..]));
+    using var port = new RemotePort(RemoteGuestInfo.Parse(args[3..]));
     var driver = VirtioIsmDriver.Connect(port);
     var layer = DibsLayer.Load(configDibsLo: false);
     var vism = VirtioIsmDibsDevice.Probe(layer, driver).Value;
-    bool ok = await ServeSmc(layer, vism.Device, args[1]);
+    bool ok = await ServeSmc(layer, vism.Device, args[1], args[2]);
     ok &= vism.Remove().IsOk;
     await driver.DisposeAsync();
     return ok ? 0 : 3;
@@ -107,21 +107,26 @@ static async Task<int> SmcVism(string[] args)
 
 static async Task<int> SmcShm(string[] args)
 {
-    using var fabric = SharedMemoryFabric.Open(args[2..]);
+    using var fabric = SharedMemoryFabric.Open(args[3..]);
     using var device = new SharedMemoryDibsDevice(fabric, station: 1);
     var layer = DibsLayer.Load(configDibsLo: false);
     layer.AddDevice(device.Device);
-    bool ok = await ServeSmc(layer, device.Device, args[1]);
+    bool ok = await ServeSmc(layer, device.Device, args[1], args[2]);
     layer.DeleteDevice(device.Device);
     return ok ? 0 : 3;
 }
 
-// Accepts SMC-D connections over stdin/stdout until stdin ends, serving each on its own thread.
-static async Task<bool> ServeSmc(DibsLayer layer, DibsDevice device, string dmbSize)
+// Accepts SMC-D connections over stdin/stdout until stdin ends, serving each on its own thread (with the benchmark's
+// busy poll, so both ends poll or neither does).
+static async Task<bool> ServeSmc(DibsLayer layer, DibsDevice device, string dmbSize, string busyPollMicroseconds)
 {
     var smcd = SmcdClient.Register(layer).Value;
     using var channel = new DuplexStream(Console.OpenStandardInput(), Console.OpenStandardOutput());
-    var options = new SmcdStreamOptions { DmbSize = uint.Parse(dmbSize, CultureInfo.InvariantCulture) };
+    var options = new SmcdStreamOptions
+    {
+        DmbSize = uint.Parse(dmbSize, CultureInfo.InvariantCulture),
+        BusyPoll = TimeSpan.FromMicroseconds(int.Parse(busyPollMicroseconds, CultureInfo.InvariantCulture)),
+    };
     var served = new List<(SmcdConnection Connection, Thread Thread)>();
     while (true)
     {

@@ -123,4 +123,50 @@ public class CdcHeaderTests
         Assert.Equal(0x80, dmb[23]);
         Assert.Throws<ArgumentException>(() => CdcHeader.Read(new byte[16]));
     }
+
+    [Fact]
+    [Trait(Req.Trait, SmcSpec.Ids.SmcStreamCursorAtomic)]
+    public void A_reader_racing_the_first_message_into_a_fresh_dmb_never_sees_cursors_without_the_type()
+    {
+        // The first CDC message turns an all-zero header into type 0xFE + cursors. A reader that loaded the type
+        // before the cursors could see type 0 with the new cursors (a "protocol error"); cursors are read first.
+        // A race detector: four rounds of 2^18 fresh headers, each written while the reader reads it.
+        var (torn, complete) = (0, 0);
+        for (var round = 0; round < 4; round++)
+        {
+            var (t, c) = RaceFirstMessages(1 << 18);
+            (torn, complete) = (torn + t, complete + c);
+        }
+        Assert.Equal(0, torn);
+        Assert.True(complete > 0, "the reader never overlapped the writer");
+    }
+
+    private static (int Torn, int Complete) RaceFirstMessages(int headers)
+    {
+        var fresh = GC.AllocateArray<byte>(headers * SmcdCdcMsg.Size, pinned: true);
+        var message = new byte[SmcdCdcMsg.Size];
+        CdcHeader.Compose(14, 1 << 20, 9, 1 << 20, default, default).TryWrite(message);
+        int current = -1, torn = 0, complete = 0;
+        var reader = new Thread(() =>
+        {
+            while (Volatile.Read(ref current) < headers - 1)
+            {
+                var at = Math.Max(0, Volatile.Read(ref current));
+                var msg = CdcHeader.Read(fresh.AsSpan(at * SmcdCdcMsg.Size, SmcdCdcMsg.Size));
+                if (msg.Type == 0 && (msg.Prod.Count != 0 || msg.Cons.Count != 0))
+                    torn++;
+                else if (msg.Type != 0)
+                    complete++;
+            }
+        });
+        reader.Start();
+        for (var i = 0; i < headers; i++)
+        {
+            Volatile.Write(ref current, i);
+            Thread.SpinWait(i % 7);
+            message.CopyTo(fresh.AsSpan(i * SmcdCdcMsg.Size));
+        }
+        reader.Join();
+        return (torn, complete);
+    }
 }

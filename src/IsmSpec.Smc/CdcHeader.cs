@@ -31,18 +31,20 @@ public static class CdcHeader
 
     /// <summary>
     /// Reads the message at the start of <paramref name="dmb"/> the way smcd_curs_copy does (atomic64 per
-    /// cursor): type byte, then each 8-byte cursor with one aligned acquire load, so a cursor is never torn
-    /// as long as the device stores aligned 8-byte words whole, and ring bytes read afterwards are at least
-    /// as new as the cursor that announced them.
+    /// cursor): each 8-byte cursor with one aligned acquire load, so a cursor is never torn as long as the
+    /// device stores aligned 8-byte words whole, and ring bytes read afterwards are at least as new as the
+    /// cursor that announced them. The type byte is loaded last: a device writes the message in address order,
+    /// so a reader racing the first message into a fresh (all-zero) DMB that already sees its cursors also sees
+    /// its type, never "type 0 with cursors" (which SMC-STREAM-PROTOCOL-ERROR would abort).
     /// </summary>
     public static SmcdCdcMsg Read(ReadOnlySpan<byte> dmb)
     {
         if (dmb.Length < SmcdCdcMsg.Size)
             throw new ArgumentException("a DMB holds at least the 32-byte CDC message", nameof(dmb));
         ref byte start = ref MemoryMarshal.GetReference(dmb);
-        var msg = new SmcdCdcMsg { Type = Volatile.Read(ref start) };
         ulong prod = Volatile.Read(ref Unsafe.As<byte, ulong>(ref Unsafe.Add(ref start, 8)));
         ulong cons = Volatile.Read(ref Unsafe.As<byte, ulong>(ref Unsafe.Add(ref start, 16)));
+        var msg = new SmcdCdcMsg { Type = Volatile.Read(ref start) };
         msg.Prod = Unsafe.As<ulong, SmcdCdcCursor>(ref prod);
         msg.Cons = Unsafe.As<ulong, SmcdCdcCursor>(ref cons);
         return msg;

@@ -19,12 +19,15 @@ public sealed partial class SmcdConnection
         _readGate.Wait();
         try
         {
+            long pollDeadline = 0;
+            var spinner = new SpinWait();
             while (true)
             {
                 var n = TryReadSome(buffer, out var wait);
                 if (n >= 0)
                     return n;
-                wait!.GetAwaiter().GetResult();
+                if (!KeepPolling(wait!, ref pollDeadline, ref spinner))
+                    wait!.GetAwaiter().GetResult();
             }
         }
         finally
@@ -38,12 +41,22 @@ public sealed partial class SmcdConnection
         await _readGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            long pollDeadline = 0;
+            var spinner = new SpinWait();
             while (true)
             {
                 var n = TryReadSome(buffer.Span, out var wait);
                 if (n >= 0)
                     return n;
-                await wait!.WaitAsync(cancellationToken).ConfigureAwait(false);
+                bool first = pollDeadline == 0;
+                if (KeepPolling(wait!, ref pollDeadline, ref spinner))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (first)
+                        await Task.Yield();                // poll on a pool thread, never in the caller's
+                }
+                else
+                    await wait!.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
         finally

@@ -20,10 +20,14 @@ public sealed partial class SmcdConnection
         _writeGate.Wait();
         try
         {
+            long pollDeadline = 0;
+            var spinner = new SpinWait();
             while (!data.IsEmpty)
             {
                 var n = TryWriteSome(data, out var wait);
-                if (n == 0)
+                if (n > 0)
+                    pollDeadline = 0;
+                else if (!KeepPolling(wait!, ref pollDeadline, ref spinner))
                     wait!.GetAwaiter().GetResult();
                 data = data[n..];
             }
@@ -40,10 +44,21 @@ public sealed partial class SmcdConnection
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            long pollDeadline = 0;
+            var spinner = new SpinWait();
             while (!data.IsEmpty)
             {
                 var n = TryWriteSome(data.Span, out var wait);
-                if (n == 0)
+                bool first = pollDeadline == 0;
+                if (n > 0)
+                    pollDeadline = 0;
+                else if (KeepPolling(wait!, ref pollDeadline, ref spinner))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (first)
+                        await Task.Yield();                // poll on a pool thread, never in the caller's
+                }
+                else
                     await wait!.WaitAsync(cancellationToken).ConfigureAwait(false);
                 data = data[n..];
             }

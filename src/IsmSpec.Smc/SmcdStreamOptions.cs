@@ -18,5 +18,18 @@ public sealed record SmcdStreamOptions
     /// </summary>
     public uint DmbSize { get; init; } = SmcSpec.SmcdDmbeMinSize;
 
+    /// <summary>Longest busy poll IsmSpec accepts (a poll keeps a core busy).</summary>
+    public static readonly TimeSpan MaxBusyPoll = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// How long a reader (or a writer facing a full ring) polls its own DMB's CDC message before it blocks until
+    /// handle_irq, like Linux's SO_BUSY_POLL. Zero (the default) blocks at once: every wake-up then comes from the
+    /// device's signal. Polling trades a busy core for not waiting on the signal path (bench/README.md, stream).
+    /// At most <see cref="MaxBusyPoll"/>.
+    /// </summary>
+    public TimeSpan BusyPoll { get; init; }
+
+    internal static bool IsValidBusyPoll(TimeSpan poll) => poll >= TimeSpan.Zero && poll <= MaxBusyPoll;
+
     internal static bool IsValidSize(uint size) => size is >= MinDmbSize and <= MaxDmbSize;
 }

@@ -95,6 +95,43 @@ public class MoveDataTests
     }
 
     [Fact]
+    public void A_handle_irq_that_moves_data_to_a_region_not_yet_attached_gets_its_attach_done_promptly()
+    {
+        // handle_irq runs on the driver's interrupt thread; the ATTACH behind this move_data is completed there too
+        // (otherwise it would wait for its own thread until the 5 s command timeout and fail).
+        using var bed = new VismBed();
+        var (a, b) = bed.Pair();
+        var replyTo = a.Register(4096, b);
+        var results = new System.Collections.Concurrent.BlockingCollection<int>();
+        var echo = new CallbackClient((dev, idx) => results.Add(b.Vism.MoveData(dev, replyTo.DmbTok, 0, true, 0, [0x42])));
+        Assert.True(b.Layer.RegisterClient(echo.Client).IsOk);
+        var dmb = new DibsDmb { DmbLen = 4096 };
+        a.Gid.CopyTo(dmb.Rgid);
+        Assert.Equal(0, b.Vism.RegisterDmb(b.Dev, ref dmb, echo.Client));
+        Assert.Equal(0, b.Vism.AttachmentCount);
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal(0, a.Vism.MoveData(a.Dev, dmb.DmbTok, 0, true, 0, [1]));
+        Assert.True(results.TryTake(out var rc, VismBed.Wait));
+        Assert.Equal(0, rc);
+        Assert.InRange(started.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(4));
+        Assert.Equal(0x42, a.Memory(replyTo.DmbTok)[0]);
+        Assert.Equal((replyTo.Idx, VirtioIsmDibsDevice.SignalMask), a.Client.NextIrq(VismBed.Wait));
+        Assert.Equal(1, b.Vism.AttachmentCount);
+    }
+
+    private sealed class CallbackClient : IDibsClientOps<DibsDevice>
+    {
+        private readonly Action<DibsDevice, uint> _onIrq;
+        public CallbackClient(Action<DibsDevice, uint> onIrq) { _onIrq = onIrq; Client = new DibsClient("echo", this); }
+        public DibsClient Client { get; }
+        public void AddDev(DibsDevice dev) { }
+        public void DelDev(DibsDevice dev) { }
+        public void HandleIrq(DibsDevice dev, uint idx, ushort dmbemask) => _onIrq(dev, idx);
+        public void HandleEvent(DibsDevice dev, ref DibsEvent @event) { }
+    }
+
+    [Fact]
     public void A_move_to_an_unknown_token_is_einval_and_attaches_nothing()
     {
         using var bed = new VismBed();

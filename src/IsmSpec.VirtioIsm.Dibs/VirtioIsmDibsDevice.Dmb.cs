@@ -115,12 +115,15 @@ public sealed partial class VirtioIsmDibsDevice
     private ulong? DesignatedPeer(ReadOnlySpan<byte> rgid) =>
         VirtioIsmDibsGid.TryParse(rgid, out var host, out var devid) && host == _driver.Gid && devid != _driver.Devid ? devid : null;
 
-    /// <summary>Runs a driver command to completion on this thread; null when it failed or the transport broke.</summary>
-    private static IsmRegion? Command(Func<Task<IsmResult<IsmRegion>>> command)
+    /// <summary>
+    /// Runs a driver command to completion on this thread (also from inside handle_irq, which runs on the driver's
+    /// interrupt thread); null when it failed or the transport broke.
+    /// </summary>
+    private IsmRegion? Command(Func<Task<IsmResult<IsmRegion>>> command)
     {
         try
         {
-            var result = Task.Run(command).GetAwaiter().GetResult();
+            var result = _driver.RunCommand(command);
             return result.IsOk ? result.Value : null;
         }
         catch (Exception e) when (e is TimeoutException or IOException or ObjectDisposedException or InvalidOperationException)
@@ -129,11 +132,11 @@ public sealed partial class VirtioIsmDibsDevice
         }
     }
 
-    private static IsmResult? Command(Func<Task<IsmResult>> command)
+    private IsmResult? Command(Func<Task<IsmResult>> command)
     {
         try
         {
-            return Task.Run(command).GetAwaiter().GetResult();
+            return _driver.RunCommand(command);
         }
         catch (Exception e) when (e is TimeoutException or IOException or ObjectDisposedException or InvalidOperationException)
         {
@@ -141,7 +144,7 @@ public sealed partial class VirtioIsmDibsDevice
         }
     }
 
-    private static bool Detach(IsmRegion region) => Command(region.DetachAsync) is { IsOk: true };
+    private bool Detach(IsmRegion region) => Command(region.DetachAsync) is { IsOk: true };
 
     /// <summary>
     /// A refused ALLOC/ATTACH may be a full REGIONS window (the draft's single ERR ack does not say): then the least

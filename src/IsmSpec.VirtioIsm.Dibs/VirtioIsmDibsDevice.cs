@@ -12,7 +12,8 @@ namespace IsmSpec.VirtioIsm.Dibs;
 /// and this device turns it into handle_irq(idx) through <see cref="DibsDevice.ForwardIrq(uint, uint, ushort)"/>.
 /// Implements the mmapped trio (rule 15) and <see cref="IDibsDmbMemory"/>, no vlan or signal_event op (rule 16).
 /// The ops are synchronous, as DIBS ops are; controlq commands are awaited on the calling thread. Decisions:
-/// src/IsmSpec.VirtioIsm.Dibs/README.md. The device consumes the driver's <see cref="VirtioIsmDriver.Updates"/>.
+/// src/IsmSpec.VirtioIsm.Dibs/README.md. The device takes the driver's updates as its update handler (<see cref="VirtioIsmDriver.SetUpdateHandler"/>), on
+/// the driver's interrupt thread.
 /// </summary>
 public sealed partial class VirtioIsmDibsDevice :
     IDibsDevOps<DibsDevice, DibsClient>,
@@ -29,8 +30,6 @@ public sealed partial class VirtioIsmDibsDevice :
     public const ushort SignalMask = 0;
 
     private readonly VirtioIsmDriver _driver;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _pump;
     private readonly byte[] _gid;
 
     private VirtioIsmDibsDevice(VirtioIsmDriver driver, VirtioIsmDibsOptions options)
@@ -42,7 +41,7 @@ public sealed partial class VirtioIsmDibsDevice :
         _used = new bool[options.MaxDmbs];
         _gid = VirtioIsmDibsGid.Create(driver.Gid, driver.Devid);
         Device = new DibsDevice(options.Name ?? $"vism{driver.Devid:x}", _gid, this);
-        _pump = Task.Run(() => PumpAsync(_stop.Token));
+        driver.SetUpdateHandler(OnUpdate);
     }
 
     /// <summary>The layer's view of this device.</summary>
@@ -84,8 +83,7 @@ public sealed partial class VirtioIsmDibsDevice :
     {
         if (Device.Layer is { } layer)
             layer.DeleteDevice(Device);
-        _stop.Cancel();
-        try { _pump.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
+        _driver.SetUpdateHandler(null);
         List<IsmRegion> regions;
         lock (_gate)
         {
@@ -139,28 +137,22 @@ public sealed partial class VirtioIsmDibsDevice :
 
     // ---- signals: virtio-ism update events → handle_irq (rules 20, 21, 23) ----
 
-    private async Task PumpAsync(CancellationToken ct)
+    /// <summary>
+    /// The driver's update handler, on its interrupt thread: the region's owner index, then handle_irq through
+    /// ForwardIrq outside every lock of this device (rule 21: only the subscribed owner of idx is called).
+    /// </summary>
+    private void OnUpdate(IsmUpdate update)
     {
+        uint? idx = null;
+        _rw.EnterReadLock();
         try
         {
-            await foreach (var update in _driver.Updates(ct).ConfigureAwait(false))
-            {
-                uint? idx = null;
-                _rw.EnterReadLock();
-                try
-                {
-                    if (_ownByOffset.TryGetValue(update.Offset, out var own))
-                        idx = own.Idx;
-                }
-                finally { _rw.ExitReadLock(); }
-                // Rule 21: ForwardIrq calls only the subscribed owner of idx, otherwise drops the signal.
-                if (idx is uint i)
-                    Device.ForwardIrq(i, i, SignalMask);
-            }
+            if (_ownByOffset.TryGetValue(update.Offset, out var own))
+                idx = own.Idx;
         }
-        catch (OperationCanceledException)
-        {
-        }
+        finally { _rw.ExitReadLock(); }
+        if (idx is uint i)
+            Device.ForwardIrq(i, i, SignalMask);
     }
 
     private void CheckDev(DibsDevice dev)

@@ -25,6 +25,8 @@ namespace IsmSpec.Bench.Streaming;
 /// device: this process is the virtio-ism host and guest A, the peer is guest B through a RemoteGuestEndpoint
 /// (transport socket, the host's memfds, inherited eventfds); and the same stream over SharedMemoryDibsDevice (one
 /// memfd fabric, one eventfd per station, no virtqueues), which isolates the stream from the virtio-ism signal path.
+/// The *_BusyPoll cases run the same two SMC-D streams with SmcdStreamOptions.BusyPoll on both ends: a waiting side
+/// polls the CDC message in its own DMB for up to 100 µs before it blocks until handle_irq.
 /// Every case gets its own peer process and connection.
 /// </summary>
 [MemoryDiagnoser, CategoriesColumn, GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
@@ -34,6 +36,8 @@ public class StreamBenchmarks
     public const int PingSize = 14, MessageSize = 64 * 1024, Window = 16;
     private const uint DmbSize = 1 << 20;
     private const string Latency = "latency 14 B", Throughput = "throughput 64 KiB";
+    /// <summary>SmcdStreamOptions.BusyPoll of the *_BusyPoll cases, on both ends (Linux suggests 50 µs for busy_read).</summary>
+    private static readonly TimeSpan BusyPoll = TimeSpan.FromMicroseconds(100);
     private static readonly TimeSpan StallLimit = TimeSpan.FromSeconds(60);
 
     private readonly byte[] _ping = new byte[PingSize], _pong = new byte[PingSize], _message = new byte[MessageSize], _ack = new byte[1];
@@ -60,6 +64,10 @@ public class StreamBenchmarks
     [GlobalSetup(Target = nameof(SmcVirtioIsm_Throughput))] public void SetupVismThroughput() => SetupSmc(PeerProtocol.Sink, shm: false);
     [GlobalSetup(Target = nameof(SmcShm_PingPong))] public void SetupShmLatency() => SetupSmc(PeerProtocol.Echo, shm: true);
     [GlobalSetup(Target = nameof(SmcShm_Throughput))] public void SetupShmThroughput() => SetupSmc(PeerProtocol.Sink, shm: true);
+    [GlobalSetup(Target = nameof(SmcVirtioIsm_BusyPoll_PingPong))] public void SetupVismPollLatency() => SetupSmc(PeerProtocol.Echo, shm: false, BusyPoll);
+    [GlobalSetup(Target = nameof(SmcVirtioIsm_BusyPoll_Throughput))] public void SetupVismPollThroughput() => SetupSmc(PeerProtocol.Sink, shm: false, BusyPoll);
+    [GlobalSetup(Target = nameof(SmcShm_BusyPoll_PingPong))] public void SetupShmPollLatency() => SetupSmc(PeerProtocol.Echo, shm: true, BusyPoll);
+    [GlobalSetup(Target = nameof(SmcShm_BusyPoll_Throughput))] public void SetupShmPollThroughput() => SetupSmc(PeerProtocol.Sink, shm: true, BusyPoll);
 
     [Benchmark(Baseline = true), BenchmarkCategory(Latency)]
     public int Tcp_PingPong() => SocketPingPong();
@@ -73,6 +81,12 @@ public class StreamBenchmarks
     [Benchmark, BenchmarkCategory(Latency)]
     public int SmcShm_PingPong() => SmcPingPong();
 
+    [Benchmark, BenchmarkCategory(Latency)]
+    public int SmcVirtioIsm_BusyPoll_PingPong() => SmcPingPong();
+
+    [Benchmark, BenchmarkCategory(Latency)]
+    public int SmcShm_BusyPoll_PingPong() => SmcPingPong();
+
     [Benchmark(Baseline = true, OperationsPerInvoke = Window), BenchmarkCategory(Throughput)]
     public int Tcp_Throughput() => SocketWindow();
 
@@ -85,22 +99,49 @@ public class StreamBenchmarks
     [Benchmark(OperationsPerInvoke = Window), BenchmarkCategory(Throughput)]
     public int SmcShm_Throughput() => SmcWindow();
 
+    [Benchmark(OperationsPerInvoke = Window), BenchmarkCategory(Throughput)]
+    public int SmcVirtioIsm_BusyPoll_Throughput() => SmcWindow();
+
+    [Benchmark(OperationsPerInvoke = Window), BenchmarkCategory(Throughput)]
+    public int SmcShm_BusyPoll_Throughput() => SmcWindow();
+
     private int SmcPingPong()
     {
         var conn = _smc!;
-        conn.Write(_ping);
-        for (int got = 0; got < PingSize;)
-            got += Expect(conn.Read(_pong.AsSpan(got)));
+        try
+        {
+            conn.Write(_ping);
+            for (int got = 0; got < PingSize;)
+                got += Expect(conn.Read(_pong.AsSpan(got)));
+        }
+        catch (IOException e)
+        {
+            throw PeerFailure(e);
+        }
         return Progress(_pong[0]);
     }
 
     private int SmcWindow()
     {
         var conn = _smc!;
-        for (int i = 0; i < Window; i++)
-            conn.Write(_message);
-        Expect(conn.Read(_ack));
+        try
+        {
+            for (int i = 0; i < Window; i++)
+                conn.Write(_message);
+            Expect(conn.Read(_ack));
+        }
+        catch (IOException e)
+        {
+            throw PeerFailure(e);
+        }
         return Progress(_ack[0]);
+    }
+
+    /// <summary>A failed SMC-D op, with what the peer said on stderr (its side of the story).</summary>
+    private IOException PeerFailure(IOException e)
+    {
+        Thread.Sleep(200);                                   // let the peer's last stderr lines arrive
+        return new IOException($"{e.Message} after {Interlocked.Read(ref _ops)} ops; peer stderr: {_peer?.Errors}", e);
     }
 
     private int SocketPingPong()
@@ -161,7 +202,7 @@ public class StreamBenchmarks
         SendAll(_socket, PeerProtocol.Hello(mode, Window * MessageSize));
     }
 
-    private void SetupSmc(byte mode, bool shm)
+    private void SetupSmc(byte mode, bool shm, TimeSpan busyPoll = default)
     {
         _layer = DibsLayer.Load(configDibsLo: false);
         DibsDevice device;
@@ -183,18 +224,19 @@ public class StreamBenchmarks
         }
         _smcd = SmcdClient.Register(_layer).Value;
         var dmb = DmbSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var poll = ((int)busyPoll.TotalMicroseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (shm)
         {
-            _peer = PeerProcess.Start(["smc-shm", dmb, .. _fabric!.ChildArguments()], _fabric.SetInheritable);
+            _peer = PeerProcess.Start(["smc-shm", dmb, poll, .. _fabric!.ChildArguments()], _fabric.SetInheritable);
         }
         else
         {
             _socketPath = Path.Combine(Path.GetTempPath(), $"ismspec-bench-smc-{Environment.ProcessId}-{Guid.NewGuid():N}.sock");
             _endpoint = new RemoteGuestEndpoint(_host!.CreateDevice(), _socketPath);
-            _peer = PeerProcess.Start(["smc-vism", dmb, .. _endpoint.GuestInfo.ToArguments()], _endpoint.SetInheritable);
+            _peer = PeerProcess.Start(["smc-vism", dmb, poll, .. _endpoint.GuestInfo.ToArguments()], _endpoint.SetInheritable);
         }
         var channel = new DuplexStream(_peer.Process.StandardOutput.BaseStream, _peer.Process.StandardInput.BaseStream);
-        var connect = SmcdEndpoint.ConnectAsync(_smcd, device, channel, new SmcdStreamOptions { DmbSize = DmbSize });
+        var connect = SmcdEndpoint.ConnectAsync(_smcd, device, channel, new SmcdStreamOptions { DmbSize = DmbSize, BusyPoll = busyPoll });
         if (!connect.Wait(PeerProcess.StartTimeout))
             throw _peer.Failed("did not complete the SMC-D handshake");
         _smc = connect.Result;

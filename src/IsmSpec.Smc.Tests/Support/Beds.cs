@@ -12,12 +12,12 @@ internal abstract class StreamBed : IDisposable
     public abstract (SmcdClient Client, DibsDevice Device) A { get; }
     public abstract (SmcdClient Client, DibsDevice Device) B { get; }
 
-    /// <summary>A connects, B accepts; each end's receive DMB has the given size.</summary>
-    public (SmcdConnection A, SmcdConnection B) Connect(uint dmbA = 1024, uint dmbB = 1024)
+    /// <summary>A connects, B accepts; each end's receive DMB has the given size, both ends the given busy poll.</summary>
+    public (SmcdConnection A, SmcdConnection B) Connect(uint dmbA = 1024, uint dmbB = 1024, TimeSpan busyPoll = default)
     {
         var (ca, cb) = Channels();
-        var accept = SmcdEndpoint.AcceptAsync(B.Client, B.Device, cb, new SmcdStreamOptions { DmbSize = dmbB });
-        var connect = SmcdEndpoint.ConnectAsync(A.Client, A.Device, ca, new SmcdStreamOptions { DmbSize = dmbA });
+        var accept = SmcdEndpoint.AcceptAsync(B.Client, B.Device, cb, new SmcdStreamOptions { DmbSize = dmbB, BusyPoll = busyPoll });
+        var connect = SmcdEndpoint.ConnectAsync(A.Client, A.Device, ca, new SmcdStreamOptions { DmbSize = dmbA, BusyPoll = busyPoll });
         Task.WhenAll(accept, connect).WaitAsync(Timeout).GetAwaiter().GetResult();
         return (connect.Result, accept.Result);
     }

@@ -18,6 +18,8 @@ internal sealed class TraceDevice : IDibsDevOps<DibsDevice, DibsClient>, IDibsDm
     /// <summary>Tokens passed to unregister_dmb, with the code returned.</summary>
     public List<(ulong Token, int Rc)> Unregistered { get; } = [];
     public List<(ulong Token, uint Idx, bool Sf, uint Offset, int Size)> Moves { get; } = [];
+    /// <summary>When true, signalled moves copy but never call handle_irq (a signal path that lost them).</summary>
+    public bool DropSignals { get; set; }
     /// <summary>When set, its result replaces move_data's return code (the copy still happens for codes ≥ 0).</summary>
     public Func<int>? MoveResult { get; set; }
 
@@ -66,7 +68,7 @@ internal sealed class TraceDevice : IDibsDevOps<DibsDevice, DibsClient>, IDibsDm
         if (rc < 0)
             return rc;
         data.CopyTo(entry.Buffer.AsSpan((int)offset));
-        if (sf)
+        if (sf && !DropSignals)
             Device.ForwardIrq(entry.Idx, 0xBEEF);
         return rc;
     }

@@ -86,21 +86,39 @@ public sealed unsafe class SharedMemoryDibsDevice : IDibsDevOps<DibsDevice, Dibs
         CheckDev(dev);
         if (!Decode(dmb.DmbTok, out var station, out var slot) || station != _station)
             return -Errno.EINVAL;
-        Volatile.Write(ref _fabric.Token(station, slot), 0UL);
+        Interlocked.Exchange(ref _fabric.Token(station, slot), 0UL);          // full fence: withdrawn before the wait
+        WaitForWriters(station, slot);
         Device.ClearDmbOwner((uint)slot);
         lock (_used)
             _used[slot] = false;
         return 0;
     }
 
+    /// <summary>
+    /// Copies into the target slot while counted as one of its writers: the token is checked after the count is
+    /// raised, and unregister_dmb withdraws the token before it waits for the count to drop, so a copy never lands
+    /// in a slot that was freed (and perhaps registered again) after the check — what the loopback's read lock
+    /// guarantees in one process, across processes.
+    /// </summary>
     public int MoveData(DibsDevice dev, ulong dmbTok, uint idx, bool sf, uint offset, ReadOnlySpan<byte> data)
     {
         CheckDev(dev);
         if (!Decode(dmbTok, out var station, out var slot))
             return -Errno.EINVAL;
-        if ((ulong)offset + (ulong)data.Length > Volatile.Read(ref _fabric.Length(station, slot)))
-            return -Errno.EINVAL;
-        data.CopyTo(new Span<byte>(_fabric.Arena(station, slot) + offset, data.Length));
+        ref int writers = ref _fabric.Writers(station, slot);
+        Interlocked.Increment(ref writers);                                // full fence: counted before the check
+        try
+        {
+            if (Volatile.Read(ref _fabric.Token(station, slot)) != dmbTok)
+                return -Errno.EINVAL;
+            if ((ulong)offset + (ulong)data.Length > Volatile.Read(ref _fabric.Length(station, slot)))
+                return -Errno.EINVAL;
+            data.CopyTo(new Span<byte>(_fabric.Arena(station, slot) + offset, data.Length));
+        }
+        finally
+        {
+            Interlocked.Decrement(ref writers);
+        }
         if (sf)
         {
             Interlocked.Or(ref _fabric.Pending(station), 1UL << slot);   // full fence: data before the signal
@@ -136,6 +154,32 @@ public sealed unsafe class SharedMemoryDibsDevice : IDibsDevOps<DibsDevice, Dibs
     }
 
     /// <summary>A token names a live DMB: station and slot in range and the slot table holds exactly this token.</summary>
+    /// <summary>
+    /// Waits until no move_data is still copying into the slot. Bounded, because a process killed mid-copy never
+    /// lowers its count: after <see cref="WriterDrainLimit"/> the count is taken as stale, reset, and the slot freed.
+    /// </summary>
+    private void WaitForWriters(int station, int slot)
+    {
+        ref int writers = ref _fabric.Writers(station, slot);
+        var spinner = new SpinWait();
+        var giveUp = Environment.TickCount64 + (long)WriterDrainLimit.TotalMilliseconds;
+        while (Volatile.Read(ref writers) > 0)
+        {
+            if (Environment.TickCount64 >= giveUp)
+            {
+                Volatile.Write(ref writers, 0);
+                return;
+            }
+            spinner.SpinOnce();
+        }
+    }
+
+    /// <summary>How long unregister_dmb waits for copies in flight into the slot.</summary>
+    public static readonly TimeSpan WriterDrainLimit = TimeSpan.FromSeconds(1);
+
+    /// <summary>Test hook: pretend a move_data of another process is copying into <paramref name="slot"/> of this station.</summary>
+    internal void EnterWriterForTest(int slot, int delta) => Interlocked.Add(ref _fabric.Writers(_station, slot), delta);
+
     private bool Decode(ulong token, out int station, out int slot)
     {
         station = (int)((token >> 16) & 0xFFFF);

@@ -11,7 +11,7 @@ namespace IsmSpec.Smc.SharedMemory;
 /// <code>
 ///   0     magic u64 "ISMSHDIB", stations u32 @8, slots u32 @12, slot_size u32 @16
 ///   64    per station (64 bytes each): gid[16] @0, present u32 @16, pending-signal mask u64 @24
-///   4096  slot table: per station, per slot 16 bytes: token u64 @0, dmb_len u32 @8
+///   4096  slot table: per station, per slot 16 bytes: token u64 @0, dmb_len u32 @8, writers in flight i32 @12
 ///   then  DMB arenas, page aligned: station s, slot i at arena + (s·slots + i)·slot_size
 /// </code>
 /// The parent creates it; a child maps the same memfd through /proc/&lt;pid&gt;/fd and inherits the eventfds.
@@ -88,6 +88,8 @@ public sealed unsafe class SharedMemoryFabric : IDisposable
     internal ref ulong Pending(int station) => ref *(ulong*)(_base + StationBase + station * StationStride + 24);
     internal ref ulong Token(int station, int slot) => ref *(ulong*)Entry(station, slot);
     internal ref uint Length(int station, int slot) => ref *(uint*)(Entry(station, slot) + 8);
+    /// <summary>move_data calls (of any process) copying into the slot right now; unregister waits for 0.</summary>
+    internal ref int Writers(int station, int slot) => ref *(int*)(Entry(station, slot) + 12);
     internal byte* Arena(int station, int slot) => _base + ArenaBase + ((long)station * Slots + slot) * SlotSize;
     internal EventFd Signal(int station) => _signals[station];
 

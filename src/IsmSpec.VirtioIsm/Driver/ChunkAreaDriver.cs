@@ -98,6 +98,9 @@ public sealed partial class ChunkAreaDriver : IAsyncDisposable
     /// <summary>The next update event, or null after <paramref name="timeout"/>.</summary>
     public Task<ChunkAreaUpdate?> NextUpdateAsync(TimeSpan timeout) => _plumbing.NextAsync(timeout);
 
+    /// <summary>As <see cref="VirtioIsmDriver.SetUpdateHandler"/>: updates go to the handler on the interrupt thread.</summary>
+    public void SetUpdateHandler(Action<ChunkAreaUpdate>? handler) => _plumbing.SetHandler(handler);
+
     /// <summary>The notify address of the chunk at <paramref name="offset"/>: (offset >> log2(chunk_size)) * notify_size.</summary>
     public ulong NotifyAddress(ulong offset) => (offset >> _chunkShift) * NotifySize;
 

@@ -11,6 +11,8 @@ internal sealed class DriverPlumbing<TUpdate>(IVirtioIsmPort port, ControlQueue 
     where TUpdate : struct
 {
     private readonly Channel<TUpdate> _updates = Channel.CreateUnbounded<TUpdate>();
+    private readonly object _handlerGate = new();
+    private Action<TUpdate>? _handler;
     private Thread? _thread;
     private volatile bool _stopping;
 
@@ -33,7 +35,56 @@ internal sealed class DriverPlumbing<TUpdate>(IVirtioIsmPort port, ControlQueue 
         _thread.Start();
     }
 
-    public void Publish(TUpdate update) => _updates.Writer.TryWrite(update);
+    /// <summary>
+    /// An update goes to the handler, if one is set, on the interrupt thread (like a driver's interrupt handler),
+    /// otherwise to the update stream. A handler's exception is swallowed: it must not stop the interrupt thread.
+    /// </summary>
+    public void Publish(TUpdate update)
+    {
+        lock (_handlerGate)
+        {
+            if (_handler is { } handler)
+            {
+                try { handler(update); }
+                catch (Exception) { HandlerFaults++; }
+                return;
+            }
+        }
+        _updates.Writer.TryWrite(update);
+    }
+
+    /// <summary>
+    /// Sets (or, with null, clears) the handler. Returns once no call of the previous handler is running, except
+    /// when called from inside that handler (the gate is re-entrant).
+    /// </summary>
+    public void SetHandler(Action<TUpdate>? handler)
+    {
+        lock (_handlerGate)
+            _handler = handler;
+    }
+
+    /// <summary>
+    /// Blocks until <paramref name="task"/> (a controlq command) completes. On the interrupt thread itself — an update
+    /// handler that sends a command — nobody else would complete it, so this thread drains the controlq while it waits.
+    /// </summary>
+    public void WaitForCommand(Task task)
+    {
+        if (Thread.CurrentThread != _thread)
+        {
+            try { task.Wait(); }
+            catch (AggregateException) { }      // the caller takes the task's own exception from its result
+            return;
+        }
+        var spinner = new SpinWait();
+        while (!task.IsCompleted)
+        {
+            control.DrainUsed();
+            spinner.SpinOnce();
+        }
+    }
+
+    /// <summary>Exceptions thrown by handlers so far.</summary>
+    public int HandlerFaults { get; private set; }
 
     public IAsyncEnumerable<TUpdate> ReadAll(CancellationToken cancellationToken) => _updates.Reader.ReadAllAsync(cancellationToken);
 
