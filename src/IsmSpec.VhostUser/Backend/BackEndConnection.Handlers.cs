@@ -113,6 +113,7 @@ public sealed partial class BackEndConnection
         if (_device is { } d) return d;
         var device = _backEnd.CreateDevice();
         device.CommandExecuted = _backEnd.Sync;                 // SHMEM views are current before the driver sees an ack
+        device.InlineEventDelivery = false;                     // rings are touched only by Poll here, never while stopped
         _device = device;
         for (int v = 0; v < _rings.Length - VhostUserIsm.FirstVectorRing; v++) device.Vectors.Bind(v, _rings[VhostUserIsm.FirstVectorRing + v].Call);
         return device;
