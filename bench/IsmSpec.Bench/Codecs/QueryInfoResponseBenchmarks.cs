@@ -7,12 +7,14 @@ using IsmSpec.Specs.S390Ism;
 
 namespace IsmSpec.Bench.Codecs;
 
-/// <summary>The 200-byte QUERY_INFO response, with its be16 vlan_id[64] array at 72 (research §4.5): decode everything.</summary>
+/// <summary>The 200-byte QUERY_INFO response, with its be16 vlan_id[64] array at 72 (research §4.5): decode everything, or encode everything as a device answering QUERY_INFO does.</summary>
 [MemoryDiagnoser, CategoriesColumn, GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 public class QueryInfoResponseBenchmarks
 {
     private readonly byte[] _wire = new byte[IsmQiResponse.Size];
+    private readonly byte[] _out = new byte[IsmQiResponse.Size];
     private BinaryReader _reader = null!;
+    private BinaryWriter _writer = null!;
 
     [InlineArray(64)]
     private struct Vlans { private ushort _e; }
@@ -33,6 +35,7 @@ public class QueryInfoResponseBenchmarks
         for (int i = 0; i < 64; i++) v.SetVlanId(i, (ushort)(100 + i));
         v.TryWrite(_wire);
         _reader = new BinaryReader(new MemoryStream(_wire));
+        _writer = new BinaryWriter(new MemoryStream(new byte[IsmQiResponse.Size]));
     }
 
     [Benchmark(Baseline = true), BenchmarkCategory("read")]
@@ -87,5 +90,63 @@ public class QueryInfoResponseBenchmarks
         for (int i = 0; i < 4; i++) sum += BinaryPrimitives.ReverseEndianness(r.ReadUInt32());
         for (int i = 0; i < 64; i++) sum += BinaryPrimitives.ReverseEndianness(r.ReadUInt16());
         return sum;
+    }
+
+    // ---- write: every field, as a device answering QUERY_INFO does ----
+
+    [Benchmark(Baseline = true), BenchmarkCategory("write")]
+    public byte Write_HandWritten()
+    {
+        Span<byte> b = _out;
+        BinaryPrimitives.WriteUInt32BigEndian(b, 8); BinaryPrimitives.WriteUInt16BigEndian(b[4..], 0); BinaryPrimitives.WriteUInt16BigEndian(b[6..], 200);
+        BinaryPrimitives.WriteUInt32BigEndian(b[8..], 1); BinaryPrimitives.WriteUInt32BigEndian(b[12..], 1 << 20);
+        BinaryPrimitives.WriteUInt64BigEndian(b[16..], 0); BinaryPrimitives.WriteUInt64BigEndian(b[24..], 0x4953_0000_1234_5678);
+        BinaryPrimitives.WriteUInt64BigEndian(b[32..], 0x1000); BinaryPrimitives.WriteUInt64BigEndian(b[40..], 0x2000);
+        BinaryPrimitives.WriteUInt32BigEndian(b[48..], 512); BinaryPrimitives.WriteUInt32BigEndian(b[52..], 0);
+        BinaryPrimitives.WriteUInt32BigEndian(b[56..], 7); BinaryPrimitives.WriteUInt32BigEndian(b[60..], 3);
+        BinaryPrimitives.WriteUInt32BigEndian(b[64..], 0); BinaryPrimitives.WriteUInt32BigEndian(b[68..], 64);
+        for (int i = 0; i < 64; i++) BinaryPrimitives.WriteUInt16BigEndian(b[(72 + 2 * i)..], (ushort)(100 + i));
+        return _out[199];
+    }
+
+    [Benchmark, BenchmarkCategory("write")]
+    public byte Write_Generated()
+    {
+        var v = new IsmQiResponse { Version = 1, MaxLen = 1 << 20, MyGid = 0x4953_0000_1234_5678, Sba = 0x1000, Ieq = 0x2000, IeqLen = 512, DmbsOwned = 7, DmbsUsed = 3, VlanNrIds = 64 };
+        v.Hdr.Cmd = 8; v.Hdr.Len = 200;
+        for (int i = 0; i < 64; i++) v.SetVlanId(i, (ushort)(100 + i));
+        v.TryWrite(_out);
+        return _out[199];
+    }
+
+    [Benchmark, BenchmarkCategory("write")]
+    public unsafe byte Write_MarshalStructureToPtr()
+    {
+        var n = new NativeQi
+        {
+            Cmd = BinaryPrimitives.ReverseEndianness(8u), Len = BinaryPrimitives.ReverseEndianness((ushort)200), Version = BinaryPrimitives.ReverseEndianness(1u),
+            MaxLen = BinaryPrimitives.ReverseEndianness(1u << 20), MyGid = BinaryPrimitives.ReverseEndianness(0x4953_0000_1234_5678UL),
+            Sba = BinaryPrimitives.ReverseEndianness(0x1000UL), Ieq = BinaryPrimitives.ReverseEndianness(0x2000UL), IeqLen = BinaryPrimitives.ReverseEndianness(512u),
+            DmbsOwned = BinaryPrimitives.ReverseEndianness(7u), DmbsUsed = BinaryPrimitives.ReverseEndianness(3u), VlanNrIds = BinaryPrimitives.ReverseEndianness(64u),
+        };
+        for (int i = 0; i < 64; i++) n.VlanId[i] = BinaryPrimitives.ReverseEndianness((ushort)(100 + i));
+        fixed (byte* p = _out) Marshal.StructureToPtr(n, (IntPtr)p, false);
+        return _out[199];
+    }
+
+    [Benchmark, BenchmarkCategory("write")]
+    public long Write_BinaryWriter()
+    {
+        var w = _writer;
+        w.BaseStream.Position = 0;
+        w.Write(BinaryPrimitives.ReverseEndianness(8u)); w.Write((ushort)0); w.Write(BinaryPrimitives.ReverseEndianness((ushort)200));
+        w.Write(BinaryPrimitives.ReverseEndianness(1u)); w.Write(BinaryPrimitives.ReverseEndianness(1u << 20));
+        w.Write(0UL); w.Write(BinaryPrimitives.ReverseEndianness(0x4953_0000_1234_5678UL));
+        w.Write(BinaryPrimitives.ReverseEndianness(0x1000UL)); w.Write(BinaryPrimitives.ReverseEndianness(0x2000UL));
+        w.Write(BinaryPrimitives.ReverseEndianness(512u)); w.Write(0u);
+        w.Write(BinaryPrimitives.ReverseEndianness(7u)); w.Write(BinaryPrimitives.ReverseEndianness(3u));
+        w.Write(0u); w.Write(BinaryPrimitives.ReverseEndianness(64u));
+        for (int i = 0; i < 64; i++) w.Write(BinaryPrimitives.ReverseEndianness((ushort)(100 + i)));
+        return w.BaseStream.Position;
     }
 }
