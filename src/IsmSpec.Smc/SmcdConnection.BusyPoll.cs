@@ -19,8 +19,7 @@ public sealed partial class SmcdConnection
         get => Stopwatch.GetElapsedTime(0, Volatile.Read(ref _busyPollTicks));
         set
         {
-            if (!SmcdStreamOptions.IsValidBusyPoll(value))
-                throw new ArgumentOutOfRangeException(nameof(value), value, $"BusyPoll must be 0..{SmcdStreamOptions.MaxBusyPoll.TotalMilliseconds} ms");
+            SmcdStreamOptions.ThrowIfInvalidBusyPoll(value, nameof(value));
             Volatile.Write(ref _busyPollTicks, (long)(value.Ticks * (Stopwatch.Frequency / (double)TimeSpan.TicksPerSecond)));
         }
     }

@@ -17,11 +17,10 @@ public static class SmcdEndpoint
         SmcdStreamOptions? options = null, CancellationToken cancellationToken = default)
     {
         var size = CheckArguments(client, dev, channel, ref options);
-        var busyPoll = options.BusyPoll;
         await SmcdHandshake.SendAsync(channel, new(SmcdHandshakeType.Proposal, 0, size, 0, dev.Gid.ToArray()), cancellationToken).ConfigureAwait(false);
         var accept = await SmcdHandshake.ReceiveAsync(channel, SmcdHandshakeType.Accept, cancellationToken).ConfigureAwait(false);
         var conn = await SetUpAsync(client, dev, channel, accept, size, cancellationToken).ConfigureAwait(false);
-        conn.BusyPoll = busyPoll;
+        conn.BusyPoll = options.BusyPoll;
         try
         {
             await SmcdHandshake.SendAsync(channel, new(SmcdHandshakeType.Confirm, 0, size, conn.LocalToken, dev.Gid.ToArray()), cancellationToken).ConfigureAwait(false);
@@ -39,7 +38,6 @@ public static class SmcdEndpoint
         SmcdStreamOptions? options = null, CancellationToken cancellationToken = default)
     {
         var size = CheckArguments(client, dev, channel, ref options);
-        var busyPoll = options.BusyPoll;
         var proposal = await SmcdHandshake.ReceiveAsync(channel, SmcdHandshakeType.Proposal, cancellationToken).ConfigureAwait(false);
         var rc = Reachable(dev, proposal.Gid);
         var created = rc == 0 ? SmcdConnection.Create(client, dev, proposal.Gid, size) : DibsResult<SmcdConnection>.Fail(rc);
@@ -54,7 +52,7 @@ public static class SmcdEndpoint
             var confirm = await SmcdHandshake.ReceiveAsync(channel, SmcdHandshakeType.Confirm, cancellationToken).ConfigureAwait(false);
             if (!confirm.Gid.AsSpan().SequenceEqual(proposal.Gid) || !SmcdStreamOptions.IsValidSize(confirm.DmbLen))
                 throw new IOException("the SMC-D confirm does not match the proposal");
-            conn.BusyPoll = busyPoll;
+            conn.BusyPoll = options.BusyPoll;
             conn.Connect(confirm.Token, confirm.DmbLen);
             return conn;
         }
@@ -97,8 +95,7 @@ public static class SmcdEndpoint
         options ??= new SmcdStreamOptions();
         if (!SmcdStreamOptions.IsValidSize(options.DmbSize))
             throw new ArgumentOutOfRangeException(nameof(options), options.DmbSize, $"DMB size must be {SmcdStreamOptions.MinDmbSize}..{SmcdStreamOptions.MaxDmbSize}");
-        if (!SmcdStreamOptions.IsValidBusyPoll(options.BusyPoll))
-            throw new ArgumentOutOfRangeException(nameof(options), options.BusyPoll, $"BusyPoll must be 0..{SmcdStreamOptions.MaxBusyPoll.TotalMilliseconds} ms");
+        SmcdStreamOptions.ThrowIfInvalidBusyPoll(options.BusyPoll, nameof(options));
         return options.DmbSize;
     }
 }

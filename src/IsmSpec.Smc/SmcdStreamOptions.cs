@@ -29,7 +29,11 @@ public sealed record SmcdStreamOptions
     /// </summary>
     public TimeSpan BusyPoll { get; init; }
 
-    internal static bool IsValidBusyPoll(TimeSpan poll) => poll >= TimeSpan.Zero && poll <= MaxBusyPoll;
+    internal static void ThrowIfInvalidBusyPoll(TimeSpan poll, string paramName)
+    {
+        if (poll < TimeSpan.Zero || poll > MaxBusyPoll)
+            throw new ArgumentOutOfRangeException(paramName, poll, $"BusyPoll must be 0..{MaxBusyPoll.TotalMilliseconds} ms");
+    }
 
     internal static bool IsValidSize(uint size) => size is >= MinDmbSize and <= MaxDmbSize;
 }

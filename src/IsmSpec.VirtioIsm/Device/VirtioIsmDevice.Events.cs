@@ -1,5 +1,3 @@
-using IsmSpec.Specs.Virtio;
-
 namespace IsmSpec.VirtioIsm.Device;
 
 /// <summary>Notify area, update events, reset and unplug of <see cref="VirtioIsmDevice"/>.</summary>
@@ -52,8 +50,7 @@ public sealed partial class VirtioIsmDevice
         if (!InlineEventDelivery || !Monitor.TryEnter(_gate)) return false;
         try
         {
-            if (_unplugged || !State.DriverOk || (State.Status & VirtioDeviceStatus.DeviceNeedsReset) != 0) return false;
-            if (_eventq is not { } eventq) return false;
+            if (!Serviceable || _eventq is not { } eventq) return false;
             Router.Deliver(eventq);
             eventq.NotifyIfNeeded();
             return !Router.HasPending;

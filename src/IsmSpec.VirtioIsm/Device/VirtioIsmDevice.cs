@@ -152,12 +152,15 @@ public sealed partial class VirtioIsmDevice : IDisposable
     /// </summary>
     public Action? CommandExecuted { get; set; }
 
+    /// <summary>Whether the device may touch its queues: plugged, DRIVER_OK, not waiting for a reset. Under the gate.</summary>
+    private bool Serviceable => !_unplugged && State.DriverOk && (State.Status & VirtioDeviceStatus.DeviceNeedsReset) == 0;
+
     /// <summary>Does every piece of pending work once: controlq, notify area, eventq, interrupts.</summary>
     public void Poll()
     {
         lock (_gate)
         {
-            if (_unplugged || !State.DriverOk || (State.Status & VirtioDeviceStatus.DeviceNeedsReset) != 0) return;
+            if (!Serviceable) return;
             if (_controlq is null && !BuildQueues()) return;
             var controlq = _controlq!;
             while (controlq.TryPop(out var chain)) Execute(controlq, in chain);

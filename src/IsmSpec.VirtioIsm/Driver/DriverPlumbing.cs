@@ -37,7 +37,8 @@ internal sealed class DriverPlumbing<TUpdate>(IVirtioIsmPort port, ControlQueue 
 
     /// <summary>
     /// An update goes to the handler, if one is set, on the interrupt thread (like a driver's interrupt handler),
-    /// otherwise to the update stream. A handler's exception is swallowed: it must not stop the interrupt thread.
+    /// otherwise to the update stream. A handler must not throw (as an interrupt handler cannot); if it does, the
+    /// exception is dropped so the interrupt thread keeps serving the controlq and eventq.
     /// </summary>
     public void Publish(TUpdate update)
     {
@@ -46,7 +47,7 @@ internal sealed class DriverPlumbing<TUpdate>(IVirtioIsmPort port, ControlQueue 
             if (_handler is { } handler)
             {
                 try { handler(update); }
-                catch (Exception) { HandlerFaults++; }
+                catch (Exception) { }
                 return;
             }
         }
@@ -83,8 +84,6 @@ internal sealed class DriverPlumbing<TUpdate>(IVirtioIsmPort port, ControlQueue 
         }
     }
 
-    /// <summary>Exceptions thrown by handlers so far.</summary>
-    public int HandlerFaults { get; private set; }
 
     public IAsyncEnumerable<TUpdate> ReadAll(CancellationToken cancellationToken) => _updates.Reader.ReadAllAsync(cancellationToken);
 
